@@ -1,0 +1,39 @@
+"""Build or update the store: reference data, then (optionally) demo data."""
+
+from datetime import date
+
+from sqlalchemy import Engine
+
+from loaders.demo import load_demo
+from loaders.store import Progress, _no_progress, count_rows, load_reference
+from models.audit import ImportBatch
+from models.indicators import IndicatorValue
+from models.resources import Ambassador, Event, Referent, RemediationStructure, School
+from models.territory import Commune, Departement, Epci, Region
+
+STATS_TABLES = {
+    "regions": Region, "departements": Departement, "epci": Epci, "communes": Commune, "schools": School,
+    "referents": Referent, "events": Event, "ambassadors": Ambassador,
+    "remediation_structures": RemediationStructure, "indicator_values": IndicatorValue,
+    "import_batches": ImportBatch,
+}
+
+
+def init_store(engine: Engine, region_code: str, with_demo: bool, seed: int, today: date | None = None,
+               progress: Progress = _no_progress) -> dict[str, bool]:
+    """Create or update the store for a région; running it twice changes nothing."""
+    changed = {"reference": load_reference(engine, region_code, progress)}
+    if with_demo:
+        changed["demo"] = load_demo(engine, region_code, seed, today, progress)
+    progress(1.0, "Entrepôt prêt.")
+    return changed
+
+
+def store_stats(engine: Engine) -> dict[str, int]:
+    """Row count of each main table."""
+    return {name: count_rows(engine, model) for name, model in STATS_TABLES.items()}
+
+
+def is_region_loaded(engine: Engine, region_code: str) -> bool:
+    """Whether the région's communes are in the store."""
+    return count_rows(engine, Commune, Commune.region_code == region_code) > 0

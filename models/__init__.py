@@ -1,0 +1,1 @@
+"""The store: tables, engine, settings and pure coverage computations."""

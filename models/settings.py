@@ -1,0 +1,49 @@
+"""One settings object for the whole application, read from the environment.
+
+Every field is documented in the README (a test keeps them in step).
+"""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Application settings; each can be set by an environment variable of the same name."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_DIR / 'data' / 'maillage.db'}",
+        description="Adresse de la base (SQLite par défaut, PostgreSQL via postgresql+psycopg://...).",
+    )
+    region_code: str = Field(
+        default="32",
+        description="Code INSEE de la région affichée (32 Hauts-de-France, 28 Normandie, 44 Grand Est).",
+    )
+    tile_url: str = Field(
+        default="",
+        description=(
+            "Adresse des tuiles du fond de carte ({z}/{x}/{y}). Vide : pas de fond de carte "
+            "(tests, poste hors ligne)."
+        ),
+    )
+    tile_attribution: str = Field(
+        default="",
+        description="Mention de source du fond de carte, affichée sur la carte.",
+    )
+    demo_seed: int = Field(default=20261125, description="Graine du générateur de données de démonstration.")
+    build_demo_on_start: bool = Field(
+        default=True,
+        description="Au premier démarrage sur un entrepôt vide, y ajouter les données de démonstration.",
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings (read once)."""
+    return Settings()
