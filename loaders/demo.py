@@ -133,8 +133,9 @@ def _referents(rng, communes, epci, region_code):
         if population > 2_000_000 and len(dep_epci) > 1:
             centre = dep_communes.groupby("epci_code")[["longitude"]].mean()
             dep_epci = dep_epci.join(centre, on="epci_code").sort_values("longitude")
-            cumulative = dep_epci.population_count.cumsum() / dep_epci.population_count.sum()
-            groups = [dep_epci[cumulative <= 0.5], dep_epci[cumulative > 0.5]]
+            cumulative = (dep_epci.population_count.cumsum() / dep_epci.population_count.sum()).to_numpy()
+            cut = int(np.argmin(np.abs(cumulative[:-1] - 0.5))) + 1  # west / east, as even as EPCI allow
+            groups = [dep_epci.iloc[:cut], dep_epci.iloc[cut:]]
         else:
             groups = [None]
         for group in groups:

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         default="",
         description="Mention de source du fond de carte, affichée sur la carte.",
     )
+    viewer_role: str = Field(
+        default="direction",
+        description="Profil d'affichage tant que la connexion n'existe pas : direction, referent ou codir "
+                    "(codir : agrégats seulement, aucune donnée personnelle).",
+    )
     demo_seed: int = Field(default=20261125, description="Graine du générateur de données de démonstration.")
     build_demo_on_start: bool = Field(
         default=True,

@@ -1,0 +1,78 @@
+"""Maillage: router and frame only (page config, store check, shared filters, navigation)."""
+
+import threading
+
+import streamlit as st
+
+from loaders import read
+from loaders.assets import install_map_assets
+from loaders.build import init_store, is_region_loaded
+from models.schoolyear import recent_school_years
+from models.settings import get_settings
+from views.ui import ALL, FILTER_KEYS, page_context
+
+st.set_page_config(page_title="Maillage", page_icon=":material/map:", layout="wide")
+
+
+@st.cache_resource
+def _build_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+@st.cache_resource
+def _assets_installed() -> str:
+    return str(install_map_assets())
+
+
+def ensure_store() -> None:
+    """Build the store on first start (geography, lycées, demo data), with progress shown."""
+    context = page_context()
+    settings = get_settings()
+    engine = read.engine_for(context.database_url)
+    if is_region_loaded(engine, context.region_code):
+        return
+    with _build_lock():
+        if is_region_loaded(engine, context.region_code):
+            return
+        with st.status("Premier démarrage : construction de l'entrepôt de données…", expanded=True) as status:
+            bar = st.progress(0.0)
+            init_store(engine, context.region_code, settings.build_demo_on_start, settings.demo_seed,
+                       progress=lambda fraction, message: bar.progress(fraction, text=message))
+            status.update(label="Entrepôt prêt.", state="complete", expanded=False)
+    st.cache_data.clear()
+
+
+def sidebar_filters() -> None:
+    """Département and school year, kept across pages and in the URL so a view can be shared."""
+    context = page_context()
+    deps = read.departements(context.database_url, context.region_code)
+    names = dict(zip(deps.departement_code, deps.name))
+    years = recent_school_years(context.today)
+    wanted = {"departement": [ALL, *names], "school_year": years}
+    for key, param in FILTER_KEYS.items():
+        if key not in st.session_state:
+            value = st.query_params.get(param, "")
+            st.session_state[key] = value if value in wanted[key] else wanted[key][0]
+    st.sidebar.selectbox("Département", wanted["departement"], key="departement",
+                         format_func=lambda code: f"{code} – {names[code]}" if code else "Toute la région")
+    st.sidebar.selectbox("Année scolaire", years, key="school_year",
+                         format_func=lambda label: label.replace("-", "–"))
+    st.query_params.from_dict({param: st.session_state[key] for key, param in FILTER_KEYS.items()
+                               if st.session_state[key]})
+
+
+_assets_installed()
+ensure_store()
+navigation = st.navigation([
+    st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", url_path="vue-ensemble", default=True),
+    st.Page("pages/map.py", title="Carte", icon=":material/map:", url_path="carte"),
+    st.Page("pages/referents.py", title="Référents", icon=":material/explore:", url_path="referents"),
+    st.Page("pages/events.py", title="Événements", icon=":material/event:", url_path="evenements"),
+    st.Page("pages/ambassadors.py", title="Ambassadeurs", icon=":material/handshake:", url_path="ambassadeurs"),
+    st.Page("pages/remediation.py", title="Décrochage et remédiation", icon=":material/school:", url_path="remediation"),
+    st.Page("pages/territory.py", title="Fiche territoire", icon=":material/location_on:", url_path="fiche-territoire"),
+    st.Page("pages/data.py", title="Données", icon=":material/database:", url_path="donnees"),
+])
+sidebar_filters()
+st.sidebar.caption("Maillage · couverture territoriale de l'orientation")
+navigation.run()

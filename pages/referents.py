@@ -1,0 +1,51 @@
+"""Référents: who covers what, the load of each side by side, and the territory nobody covers."""
+
+import streamlit as st
+
+from loaders import read
+from models.coverage import referent_loads, uncovered_communes
+from views.charts import bar_chart
+from views.formatting import format_number
+from views.ui import page_context, page_header, table_with_downloads
+
+context = page_context()
+page_header("Référents départementaux", context, ("referents",))
+args = (context.database_url, context.viewer, context.region_code)
+
+referents = read.referents(*args)
+communes = read.communes(context.database_url, context.region_code)
+if referents.empty:
+    st.info("Aucun référent dans l'entrepôt. Importez la liste des référents depuis la page Données.")
+    st.stop()
+if context.departement_code:
+    referents = referents[referents.departement_code == context.departement_code]
+loads = referent_loads(communes, referents, read.schools(*args, None),
+                       read.events(*args, None, context.school_year))
+loads["label"] = loads.full_name if "full_name" in loads.columns else "Référent n° " + loads.id.astype(str)
+
+cols = st.columns(3)
+cols[0].metric("Référents", format_number(len(loads)))
+cols[1].metric("Équivalents temps plein", format_number(loads.fte.sum(), 1))
+cols[2].metric("Habitants par ETP", format_number(loads.population_count.sum() / max(loads.fte.sum(), 0.01)))
+
+st.subheader("Charge de chaque référent")
+st.altair_chart(bar_chart(loads, "label", "population_count", "Référent", "Habitants couverts"), width="stretch")
+table_with_downloads(loads, {
+    "label": ("Référent", None), "email": ("Courriel", None), "phone": ("Téléphone", None),
+    "departements": ("Départements", None), "epci_count": ("EPCI attribués", 0), "fte": ("ETP", 1),
+    "communes_count": ("Communes", 0), "population_count": ("Habitants", 0), "schools_count": ("Lycées", 0),
+    "events_count": ("Événements de l'année", 0), "inhabitants_per_fte": ("Habitants par ETP", 0),
+}, f"maillage-referents-{context.school_year}", key="referents-loads")
+
+st.subheader("Territoire sans référent")
+nobody = uncovered_communes(communes, read.referents(*args))
+if context.departement_code:
+    nobody = nobody[nobody.departement_code == context.departement_code]
+if nobody.empty:
+    st.success("Toutes les communes sont couvertes par au moins un référent.")
+else:
+    st.warning(f"{format_number(len(nobody))} communes ({format_number(nobody.population_count.sum())} habitants) "
+               "ne sont couvertes par aucun référent.")
+    table_with_downloads(nobody, {"commune_code": ("Code commune", None), "name": ("Commune", None),
+                                  "departement_code": ("Département", None), "population_count": ("Habitants", 0)},
+                         "maillage-communes-sans-referent", key="referents-uncovered")

@@ -1,0 +1,59 @@
+"""Décrochage et remédiation: structures, seats and occupancy through the year, against dropouts."""
+
+import streamlit as st
+
+from loaders import read
+from models.coverage import count_by
+from views.charts import bar_chart, monthly_chart
+from views.formatting import format_number, format_percent
+from views.ui import page_context, page_header, table_with_downloads
+
+context = page_context()
+page_header("Décrochage et remédiation", context, ("remediation",))
+args = (context.database_url, context.viewer, context.region_code)
+
+structures = read.remediation(*args, context.departement_code, context.school_year, context.today)
+capacity, occupied = structures.capacity_count.sum(), structures.occupied_count.sum()
+cols = st.columns(4)
+cols[0].metric("Structures", format_number(len(structures)))
+cols[1].metric("Places", format_number(capacity))
+cols[2].metric("Places libres (dernier relevé)", format_number(structures.free_count.sum()))
+cols[3].metric("Taux d'occupation", format_percent(occupied / capacity if capacity else None))
+if structures.empty:
+    st.info("Aucune structure de remédiation pour ces filtres. Importez-les depuis la page Données.")
+    st.stop()
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Places par type de solution**")
+    st.altair_chart(bar_chart(count_by(structures, "structure_kind", "capacity_count", "capacity_count"),
+                              "structure_kind", "capacity_count", "Type", "Places", "#756bb1"), width="stretch")
+with right:
+    st.markdown("**Places au fil de l'année scolaire**")
+    history = read.capacity_history(*args, context.departement_code, context.school_year)
+    if history.empty:
+        st.info("Aucun relevé de places pour cette année scolaire.")
+    else:
+        st.altair_chart(monthly_chart(history, "snapshot_date", {"capacity_count": "Places ouvertes",
+                                                                 "occupied_count": "Places occupées"}, "Places"),
+                        width="stretch")
+
+st.subheader("Structures et places libres")
+names = read.communes(context.database_url, context.region_code).set_index("commune_code").name
+table_with_downloads(structures.assign(commune=structures.commune_code.map(names)), {
+    "name": ("Structure", None), "structure_kind": ("Type", None), "operator": ("Porteur", None),
+    "commune": ("Commune", None), "snapshot_date": ("Dernier relevé", None), "capacity_count": ("Places", 0),
+    "occupied_count": ("Occupées", 0), "free_count": ("Libres", 0),
+}, f"maillage-remediation-{context.school_year}", key="remediation-list")
+
+st.subheader("Jeunes sortis sans diplôme, par département")
+indicators = read.indicator_values(context.database_url, context.region_code)
+dropouts = indicators[(indicators.indicator_code == "decrocheurs_16_25")
+                      & (indicators.period == context.school_year)]
+if dropouts.empty:
+    st.info("L'indicateur « jeunes sortis sans diplôme » n'est pas renseigné pour cette année scolaire.")
+else:
+    st.caption(f"Source : {dropouts.source.iloc[0]} · périodicité {dropouts.periodicity.iloc[0]}")
+    table_with_downloads(dropouts, {"territory_code": ("Département", None), "value": ("Jeunes repérés", 0),
+                                    "period": ("Année scolaire", None)},
+                         f"maillage-decrocheurs-{context.school_year}", key="remediation-dropouts")

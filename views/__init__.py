@@ -1,0 +1,1 @@
+"""Builders: measures in, maps, charts and tables out (no data access)."""

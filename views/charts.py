@@ -1,0 +1,48 @@
+"""Chart builders (Altair): DataFrames in, charts out."""
+
+import altair as alt
+import pandas as pd
+
+# Vega formats with "," thousands: swap them for French spaces (up to the billions).
+FRENCH_NUMBER = "replace(replace(replace(format(datum.value, ',.0f'), ',', ' '), ',', ' '), ',', ' ')"
+FRENCH_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
+
+
+def bar_chart(frame: pd.DataFrame, category: str, value: str, category_label: str, value_label: str,
+              colour: str = "#3182bd") -> alt.Chart:
+    """Horizontal bars, largest first."""
+    return alt.Chart(frame).mark_bar(color=colour).encode(
+        x=alt.X(f"{value}:Q", title=value_label, axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
+        y=alt.Y(f"{category}:N", title=category_label, sort="-x"),
+        tooltip=[alt.Tooltip(f"{category}:N", title=category_label),
+                 alt.Tooltip(f"{value}:Q", title=value_label, format=",.0f")],
+    ).properties(height=max(140, 34 * len(frame)))
+
+
+def monthly_chart(frame: pd.DataFrame, date_column: str, series: dict[str, str], value_label: str) -> alt.Chart:
+    """Lines by month, for columns {column: French label}."""
+    long = frame.melt(id_vars=[date_column], value_vars=list(series), var_name="série", value_name="valeur")
+    long["série"] = long["série"].map(series)
+    long["mois"] = pd.to_datetime(long[date_column])
+    long["mois_label"] = [f"{FRENCH_MONTHS[d.month - 1]} {d.year}" for d in long.mois]
+    return alt.Chart(long).mark_line(point=True).encode(
+        x=alt.X("mois:T", title="Mois", axis=alt.Axis(format="%m/%Y")),
+        y=alt.Y("valeur:Q", title=value_label, axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
+        color=alt.Color("série:N", title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("mois_label:N", title="Mois"), alt.Tooltip("série:N", title="Série"),
+                 alt.Tooltip("valeur:Q", title=value_label, format=",.0f")],
+    ).properties(height=280)
+
+
+def events_by_month_chart(events: pd.DataFrame) -> alt.Chart:
+    """Stacked bars of events per month and type."""
+    frame = events.assign(mois=pd.to_datetime(events.start_date).dt.to_period("M").dt.to_timestamp())
+    counts = frame.groupby(["mois", "event_type"]).size().reset_index(name="événements")
+    counts["mois_label"] = [f"{FRENCH_MONTHS[d.month - 1]} {d.year}" for d in counts.mois]
+    return alt.Chart(counts).mark_bar().encode(
+        x=alt.X("mois:T", title="Mois", axis=alt.Axis(format="%m/%Y")),
+        y=alt.Y("événements:Q", title="Événements"),
+        color=alt.Color("event_type:N", title="Type", legend=alt.Legend(orient="bottom", columns=3)),
+        tooltip=[alt.Tooltip("mois_label:N", title="Mois"), alt.Tooltip("event_type:N", title="Type"),
+                 alt.Tooltip("événements:Q", title="Événements")],
+    ).properties(height=300)

@@ -1,0 +1,28 @@
+"""French formats: 1 234,5 and 23/11/2026."""
+
+import math
+from datetime import date, datetime
+
+NARROW_NBSP = "\u202f"
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """Format a number the French way ("1 234,5"); an empty string for missing values."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def format_percent(value, decimals: int = 0) -> str:
+    """Format a ratio (0.25) as "25 %"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{format_number(value * 100, decimals)}\u00a0%"
+
+
+def format_date(value) -> str:
+    """Format a date as dd/mm/yyyy."""
+    if isinstance(value, (date, datetime)):
+        return value.strftime("%d/%m/%Y")
+    return "" if value is None else str(value)

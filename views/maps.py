@@ -1,0 +1,186 @@
+"""Map builders: measures in, a folium.Map out. No data access, no Streamlit.
+
+Leaflet and its plugins are served by the app itself (see loaders.assets): folium's
+class attributes are pointed at those local files when this module is imported, so
+no map ever asks a CDN. Every text that reaches a tooltip is HTML-escaped here.
+"""
+
+import html
+import json
+from dataclasses import dataclass, field
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from branca.element import MacroElement
+from folium.plugins import FastMarkerCluster, MarkerCluster
+from jinja2 import Template
+
+from models.coverage import Measure
+from views.formatting import format_number
+
+ASSET_URL = "/app/static/vendor"
+CLASS_COLOURS = ["#d0e4f2", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+ZERO_COLOUR = "#f4a582"
+MISSING_COLOUR = "#d9d9d9"
+
+
+def use_local_assets(prefix: str = ASSET_URL) -> None:
+    """Point folium at the Leaflet files the app serves (no CDN, no jQuery, no Bootstrap)."""
+    folium.Map.default_js = [("leaflet", f"{prefix}/leaflet/leaflet.js")]
+    folium.Map.default_css = [("leaflet_css", f"{prefix}/leaflet/leaflet.css")]
+    for plugin in (MarkerCluster, FastMarkerCluster):
+        plugin.default_js = [("markerclusterjs", f"{prefix}/markercluster/leaflet.markercluster.js")]
+        plugin.default_css = [("markerclustercss", f"{prefix}/markercluster/MarkerCluster.css"),
+                              ("markerclusterdefaultcss", f"{prefix}/markercluster/MarkerCluster.Default.css")]
+
+
+use_local_assets()
+
+
+@dataclass
+class LegendClass:
+    """One class of a choropleth: colour, bounds and the French label shown."""
+
+    colour: str
+    label: str
+    lower: float | None = None
+    upper: float | None = None
+
+
+def legend_classes(values: pd.Series, measure: Measure, class_count: int = 5) -> list[LegendClass]:
+    """Classes for a measure: "none" (zero, a gap), then quantile classes of positive values."""
+    positive = values[values > 0].dropna()
+    classes = []
+    if (values == 0).any():
+        classes.append(LegendClass(ZERO_COLOUR, "Aucun (0)", 0.0, 0.0))
+    if not positive.empty:
+        breaks = np.unique(np.quantile(positive, np.linspace(0, 1, class_count + 1)))
+        if len(breaks) == 1:
+            breaks = np.array([breaks[0], breaks[0]])
+        colours = CLASS_COLOURS if measure.is_higher_better else CLASS_COLOURS[::-1]
+        picks = np.linspace(0, len(colours) - 1, len(breaks) - 1).round().astype(int)
+        for index, (low, high) in enumerate(zip(breaks[:-1], breaks[1:])):
+            label = f"{format_number(low, measure.decimals)} à {format_number(high, measure.decimals)}"
+            classes.append(LegendClass(colours[picks[index]], label, float(low), float(high)))
+    if values.isna().any():
+        classes.append(LegendClass(MISSING_COLOUR, "Sans objet (pas d'habitant)"))
+    return classes
+
+
+def colour_for(value: float, classes: list[LegendClass]) -> str:
+    """The fill colour of a value among legend classes."""
+    if value is None or pd.isna(value):
+        return MISSING_COLOUR
+    for legend_class in classes:
+        if legend_class.lower is not None and legend_class.lower <= value <= legend_class.upper:
+            return legend_class.colour
+    return classes[-1].colour if classes else MISSING_COLOUR
+
+
+class Legend(MacroElement):
+    """A legend drawn by Leaflet itself (branca's colour maps would pull d3 from a CDN)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: "bottomright"});
+        {{ this.get_name() }}.onAdd = function () {
+            var div = L.DomUtil.create("div", "maillage-legend");
+            div.style.cssText = "background: white; padding: 6px 8px; border-radius: 4px; font: 12px sans-serif; box-shadow: 0 0 4px rgba(0,0,0,.3); line-height: 18px;";
+            div.innerHTML = {{ this.html_json }};
+            return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, title: str, classes: list[LegendClass], points: list["PointLayer"] = ()):
+        """Build the legend's HTML from escaped texts."""
+        super().__init__()
+        self._name = "Legend"
+        rows = [f"<b>{html.escape(title)}</b>"]
+        rows += [f'<div><span style="display:inline-block;width:14px;height:12px;margin-right:6px;'
+                 f'background:{c.colour};border:1px solid #888"></span>{html.escape(c.label)}</div>' for c in classes]
+        rows += [f'<div><span style="display:inline-block;width:10px;height:10px;margin:0 8px 0 2px;'
+                 f'border-radius:50%;background:{p.colour}"></span>{html.escape(p.name)}</div>' for p in points]
+        self.html_json = json.dumps("".join(rows))
+
+
+@dataclass
+class PointLayer:
+    """Points to draw: a frame with latitude, longitude and label columns."""
+
+    name: str
+    frame: pd.DataFrame
+    colour: str
+    clustered: bool = True
+    radius: int = 6
+    show: bool = True
+    labels: list[str] = field(default_factory=list)
+
+
+_CIRCLE_CALLBACK = """
+function (row) {
+    var marker = L.circleMarker(new L.LatLng(row[0], row[1]),
+        {radius: %(radius)d, color: "#333", weight: 1, fillColor: "%(colour)s", fillOpacity: 0.85});
+    marker.bindTooltip(row[2]);
+    return marker;
+}
+"""
+
+
+def _add_points(fmap: folium.Map, layer: PointLayer) -> None:
+    frame = layer.frame.dropna(subset=["latitude", "longitude"])
+    labels = [html.escape(str(text)) for text in frame.label]
+    group = folium.FeatureGroup(name=f"{layer.name} ({format_number(len(frame))})", show=layer.show)
+    if layer.clustered:
+        data = [[round(lat, 5), round(lon, 5), text] for lat, lon, text in zip(frame.latitude, frame.longitude, labels)]
+        FastMarkerCluster(data, callback=_CIRCLE_CALLBACK % {"radius": layer.radius, "colour": layer.colour},
+                          options={"maxClusterRadius": 40, "disableClusteringAtZoom": 12}).add_to(group)
+    else:
+        for lat, lon, text in zip(frame.latitude, frame.longitude, labels):
+            folium.CircleMarker([lat, lon], radius=layer.radius, color="#333", weight=1, fill=True,
+                                fill_color=layer.colour, fill_opacity=0.85, tooltip=text).add_to(group)
+    group.add_to(fmap)
+
+
+def coverage_map(shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Measure,
+                 point_layers: list[PointLayer] = (), tile_url: str = "", tile_attribution: str = "",
+                 level_label: str = "Territoire") -> folium.Map:
+    """A choropleth of one measure over territories, with optional point layers and a legend.
+
+    `shapes` has territory_code, name and geometry; `values` has territory_code and the
+    measure's column. Territories without a value are drawn grey.
+    """
+    merged = shapes.merge(values[["territory_code", measure.column]], on="territory_code", how="left")
+    classes = legend_classes(merged[measure.column], measure)
+    merged["fill"] = [colour_for(v, classes) for v in merged[measure.column]]
+    merged["label"] = merged.name.map(lambda n: html.escape(str(n)))
+    merged["value_label"] = [html.escape(format_number(v, measure.decimals)) for v in merged[measure.column]]
+    merged = merged[["territory_code", "label", "value_label", "fill", "geometry"]]
+    merged = merged[merged.geometry.notna()]
+
+    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    if tile_url:
+        folium.TileLayer(tiles=tile_url, attr=tile_attribution or "Fond de carte", name="Fond de carte",
+                         control=False).add_to(fmap)
+    folium.GeoJson(
+        json.loads(merged.to_json(drop_id=True)),
+        name=f"{html.escape(level_label)} : {html.escape(measure.label)}",
+        style_function=lambda feature: {"fillColor": feature["properties"]["fill"], "color": "#555",
+                                        "weight": 0.6, "fillOpacity": 0.75},
+        highlight_function=lambda _feature: {"weight": 2.5, "color": "#000"},
+        tooltip=folium.GeoJsonTooltip(fields=["label", "value_label"],
+                                      aliases=[html.escape(level_label), html.escape(measure.label)],
+                                      sticky=True),
+    ).add_to(fmap)
+    for layer in point_layers:
+        _add_points(fmap, layer)
+    Legend(measure.label, classes, list(point_layers)).add_to(fmap)
+    if point_layers:
+        folium.LayerControl(collapsed=False).add_to(fmap)
+    if not merged.empty:
+        west, south, east, north = merged.total_bounds
+        fmap.fit_bounds([[south, west], [north, east]])
+    return fmap

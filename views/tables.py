@@ -1,0 +1,72 @@
+"""Table builders: French column labels and formats for screen, raw values for downloads."""
+
+import io
+
+import pandas as pd
+
+from views.formatting import format_date, format_number
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def display_table(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]]) -> pd.DataFrame:
+    """Keep, rename and format columns: {column: (French label, decimals or None for text/dates)}."""
+    shown = pd.DataFrame(index=frame.index)
+    for column, (label, decimals) in columns.items():
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        if decimals is not None:
+            shown[label] = [format_number(v, decimals) for v in values]
+        elif values.map(lambda v: hasattr(v, "strftime")).any():
+            shown[label] = values.map(format_date)
+        elif values.dtype == bool:
+            shown[label] = values.map({True: "oui", False: "non"})
+        else:
+            shown[label] = values.fillna("").astype(str)
+    return shown.reset_index(drop=True)
+
+
+def export_frame(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]]) -> pd.DataFrame:
+    """Columns renamed in French, values kept raw (numbers stay numbers)."""
+    kept = [c for c in columns if c in frame.columns]
+    return frame[kept].rename(columns={c: columns[c][0] for c in kept}).reset_index(drop=True)
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells a spreadsheet would run as formulas (=, +, -, @) with an apostrophe."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return safe
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM."""
+    safe = neutralise_formulas(frame)
+    for column in safe.columns:
+        if safe[column].map(lambda v: hasattr(v, "strftime")).any():
+            safe[column] = safe[column].map(format_date)
+    return safe.to_csv(sep=";", index=False, decimal=",", encoding="utf-8-sig").encode("utf-8-sig")
+
+
+def _local_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """Aware datetimes in Paris time, without zone (Excel has none)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            frame[column] = values.dt.tz_convert("Europe/Paris").dt.tz_localize(None)
+        elif values.map(lambda v: getattr(v, "tzinfo", None) is not None).any():
+            frame[column] = pd.to_datetime(values, utc=True).dt.tz_convert("Europe/Paris").dt.tz_localize(None)
+    return frame
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Données") -> bytes:
+    """An XLSX workbook of one sheet."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        _local_times(neutralise_formulas(frame)).to_excel(writer, sheet_name=sheet_name[:31], index=False)
+    return buffer.getvalue()
