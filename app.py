@@ -64,12 +64,14 @@ def sidebar_filters() -> None:
 _assets_installed()
 ensure_store()
 navigation = st.navigation([
-    st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", url_path="vue-ensemble", default=True),
+    st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", url_path="vue-ensemble",
+            default=True),
     st.Page("pages/map.py", title="Carte", icon=":material/map:", url_path="carte"),
     st.Page("pages/referents.py", title="Référents", icon=":material/explore:", url_path="referents"),
     st.Page("pages/events.py", title="Événements", icon=":material/event:", url_path="evenements"),
     st.Page("pages/ambassadors.py", title="Ambassadeurs", icon=":material/handshake:", url_path="ambassadeurs"),
-    st.Page("pages/remediation.py", title="Décrochage et remédiation", icon=":material/school:", url_path="remediation"),
+    st.Page("pages/remediation.py", title="Décrochage et remédiation", icon=":material/school:",
+            url_path="remediation"),
     st.Page("pages/territory.py", title="Fiche territoire", icon=":material/location_on:", url_path="fiche-territoire"),
     st.Page("pages/data.py", title="Données", icon=":material/database:", url_path="donnees"),
 ])

@@ -19,7 +19,14 @@ from models.audit import now_utc
 from models.db import transaction
 from models.indicators import Indicator, IndicatorValue
 from models.resources import (
-    Ambassador, CapacitySnapshot, Event, Mobilisation, Referent, ReferentArea, RemediationStructure, School,
+    Ambassador,
+    CapacitySnapshot,
+    Event,
+    Mobilisation,
+    Referent,
+    ReferentArea,
+    RemediationStructure,
+    School,
 )
 from models.schoolyear import school_year_bounds, school_year_of
 from models.territory import Commune, Epci, Zoning, ZoningCommune
@@ -40,7 +47,8 @@ LAST_NAMES = [
     "Vandamme", "Bouchez", "Descamps", "Mercier", "Leclercq", "Benali", "Haddad", "Nowak", "Kowalski",
 ]
 SECTORS = [
-    "Industrie", "Bâtiment et travaux publics", "Santé et action sociale", "Numérique", "Agriculture et agroalimentaire",
+    "Industrie", "Bâtiment et travaux publics", "Santé et action sociale", "Numérique",
+    "Agriculture et agroalimentaire",
     "Transport et logistique", "Commerce et vente", "Hôtellerie-restauration", "Énergie et environnement",
     "Services à la personne", "Métiers d'art", "Banque et assurance",
 ]
@@ -244,7 +252,8 @@ def _mobilisations(rng, ambassadors, events, schools, communes, today: date):
                 rows.append({"ambassador_id": ambassador.id, "event_id": int(event.id), "school_uai": event.school_uai,
                              "mobilisation_date": event.start_date})
             elif len(local_schools):
-                day = ambassador.joined_date + timedelta(days=int(rng.integers(0, max(1, (today - ambassador.joined_date).days))))
+                active_days = max(1, (today - ambassador.joined_date).days)
+                day = ambassador.joined_date + timedelta(days=int(rng.integers(0, active_days)))
                 rows.append({"ambassador_id": ambassador.id, "event_id": None,
                              "school_uai": str(local_schools.uai.iloc[int(rng.integers(0, len(local_schools)))]),
                              "mobilisation_date": day})
@@ -257,7 +266,7 @@ def _mobilisations(rng, ambassadors, events, schools, communes, today: date):
 def _remediation(rng, communes, region_code, first_year: int, today: date):
     rows = []
     towns = communes.sort_values("population_count", ascending=False)
-    for dep_code, dep_towns in towns.groupby("departement_code", sort=True):
+    for _, dep_towns in towns.groupby("departement_code", sort=True):
         population = dep_towns.population_count.sum()
         plan = {
             "École de la 2e chance (E2C)": max(1, round(population / 450_000)),

@@ -15,8 +15,8 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
-from loaders.geography import SOURCE_LABEL as GEO_SOURCE
 from loaders.geography import SIMPLIFY_TOLERANCE_M, build_geography, package_version
+from loaders.geography import SOURCE_LABEL as GEO_SOURCE
 from loaders.schools import SOURCE_LABEL as SCHOOL_SOURCE
 from loaders.schools import place_schools, read_fixture
 from models.audit import ImportBatch, now_utc

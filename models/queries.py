@@ -16,7 +16,14 @@ from models.access import Viewer
 from models.audit import ImportBatch
 from models.indicators import Indicator, IndicatorValue
 from models.resources import (
-    Ambassador, CapacitySnapshot, Event, Mobilisation, Referent, ReferentArea, RemediationStructure, School,
+    Ambassador,
+    CapacitySnapshot,
+    Event,
+    Mobilisation,
+    Referent,
+    ReferentArea,
+    RemediationStructure,
+    School,
 )
 from models.schoolyear import school_year_bounds
 from models.territory import Commune, Departement, Epci, Region, StoreMeta
@@ -40,9 +47,8 @@ def _in_departement(statement, commune_column, departement_code: str | None):
 
 
 def _forget_personal(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
-    hidden = [c for c in PERSONAL_COLUMNS if c in frame.columns and (c == "full_name" and not viewer.can_see_people
-                                                                      or c != "full_name" and not viewer.can_see_contacts)]
-    return frame.drop(columns=hidden)
+    allowed = {"full_name": viewer.can_see_people, "email": viewer.can_see_contacts, "phone": viewer.can_see_contacts}
+    return frame.drop(columns=[c for c in PERSONAL_COLUMNS if c in frame.columns and not allowed[c]])
 
 
 def read_region(engine: Engine, region_code: str) -> dict | None:

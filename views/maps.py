@@ -87,7 +87,8 @@ class Legend(MacroElement):
         var {{ this.get_name() }} = L.control({position: "bottomright"});
         {{ this.get_name() }}.onAdd = function () {
             var div = L.DomUtil.create("div", "maillage-legend");
-            div.style.cssText = "background: white; padding: 6px 8px; border-radius: 4px; font: 12px sans-serif; box-shadow: 0 0 4px rgba(0,0,0,.3); line-height: 18px;";
+            div.style.cssText = "background: white; padding: 6px 8px; border-radius: 4px; "
+                + "font: 12px sans-serif; box-shadow: 0 0 4px rgba(0,0,0,.3); line-height: 18px;";
             div.innerHTML = {{ this.html_json }};
             return div;
         };

