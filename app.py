@@ -8,10 +8,10 @@ from loaders import read
 from loaders.assets import install_map_assets
 from loaders.build import init_store, is_region_loaded
 from models.schoolyear import recent_school_years
-from models.settings import get_settings
+from models.settings import PROJECT_DIR, get_settings
 from views.ui import ALL, FILTER_KEYS, page_context
 
-st.set_page_config(page_title="Maillage", page_icon=":material/map:", layout="wide")
+st.set_page_config(page_title="Maillage", page_icon=str(PROJECT_DIR / "static" / "favicon.png"), layout="wide")
 
 
 @st.cache_resource
