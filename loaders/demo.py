@@ -31,7 +31,7 @@ from models.resources import (
 from models.schoolyear import school_year_bounds, school_year_of
 from models.territory import Commune, Epci, Zoning, ZoningCommune
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 DEMO_SOURCE = "Générateur de démonstration Maillage"
 
 FIRST_NAMES = [
@@ -172,7 +172,8 @@ def _events(rng, communes, schools, region_code, first_year: int, today: date):
     start, _ = school_year_bounds(f"{first_year}-{first_year + 1}")
     _, end = school_year_bounds(f"{today.year}-{today.year + 1}" if today.month >= 9
                                 else f"{today.year - 1}-{today.year}")
-    days = (end - start).days
+    # Events happen during the school year, not in the July-August holidays.
+    school_days = [day.date() for day in pd.date_range(start, end) if day.month not in (7, 8)]
     count = int(150 * communes.population_count.sum() / 1_000_000 / 2) * 3  # about 150 per million per year
     types = list(EVENT_TYPES)
     kinds = rng.choice(types, size=count, p=[EVENT_TYPES[t][0] for t in types])
@@ -183,9 +184,7 @@ def _events(rng, communes, schools, region_code, first_year: int, today: date):
     for index, (kind, commune_index) in enumerate(zip(kinds, picked)):
         commune = communes.iloc[commune_index]
         _, typical, in_school = EVENT_TYPES[kind]
-        day = start + timedelta(days=int(rng.integers(0, days)))
-        while day.month in (7, 8):  # nothing in the summer holidays
-            day += timedelta(days=40)
+        day = school_days[int(rng.integers(0, len(school_days)))]
         uai = None
         if rng.random() < in_school:
             local = schools_by_commune.get(commune.commune_code)
@@ -280,7 +279,7 @@ def _remediation(rng, communes, region_code, first_year: int, today: date):
         candidates = dep_towns.head(25)
         for kind, number in plan.items():
             for _ in range(number):
-                town = candidates.iloc[int(min(rng.exponential(4), len(candidates) - 1))]
+                town = candidates.iloc[int(min(rng.exponential(2.5), len(candidates) - 1))]
                 operator, (low, high) = REMEDIATION_KINDS[kind]
                 rows.append({"id": len(rows) + 1, "region_code": region_code,
                              "name": f"{kind.split(' (')[0]} – {town['name']}", "structure_kind": kind,

@@ -13,7 +13,7 @@ def bar_chart(frame: pd.DataFrame, category: str, value: str, category_label: st
     """Horizontal bars, largest first."""
     return alt.Chart(frame).mark_bar(color=colour).encode(
         x=alt.X(f"{value}:Q", title=value_label, axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
-        y=alt.Y(f"{category}:N", title=category_label, sort="-x"),
+        y=alt.Y(f"{category}:N", title=category_label, sort="-x", axis=alt.Axis(labelLimit=260)),
         tooltip=[alt.Tooltip(f"{category}:N", title=category_label),
                  alt.Tooltip(f"{value}:Q", title=value_label, format=",.0f")],
     ).properties(height=max(140, 34 * len(frame)))
@@ -25,8 +25,9 @@ def monthly_chart(frame: pd.DataFrame, date_column: str, series: dict[str, str],
     long["série"] = long["série"].map(series)
     long["mois"] = pd.to_datetime(long[date_column])
     long["mois_label"] = [f"{FRENCH_MONTHS[d.month - 1]} {d.year}" for d in long.mois]
+    order = list(dict.fromkeys(long.sort_values("mois").mois_label))
     return alt.Chart(long).mark_line(point=True).encode(
-        x=alt.X("mois:T", title="Mois", axis=alt.Axis(format="%m/%Y")),
+        x=alt.X("mois_label:O", title="Mois", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("valeur:Q", title=value_label, axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
         color=alt.Color("série:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("mois_label:N", title="Mois"), alt.Tooltip("série:N", title="Série"),
@@ -39,8 +40,9 @@ def events_by_month_chart(events: pd.DataFrame) -> alt.Chart:
     frame = events.assign(mois=pd.to_datetime(events.start_date).dt.to_period("M").dt.to_timestamp())
     counts = frame.groupby(["mois", "event_type"]).size().reset_index(name="événements")
     counts["mois_label"] = [f"{FRENCH_MONTHS[d.month - 1]} {d.year}" for d in counts.mois]
+    order = list(dict.fromkeys(counts.sort_values("mois").mois_label))
     return alt.Chart(counts).mark_bar().encode(
-        x=alt.X("mois:T", title="Mois", axis=alt.Axis(format="%m/%Y")),
+        x=alt.X("mois_label:O", title="Mois", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("événements:Q", title="Événements"),
         color=alt.Color("event_type:N", title="Type", legend=alt.Legend(orient="bottom", columns=3)),
         tooltip=[alt.Tooltip("mois_label:N", title="Mois"), alt.Tooltip("event_type:N", title="Type"),

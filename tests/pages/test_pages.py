@@ -1,6 +1,7 @@
 """Every page, with and without a département filter: no exception, figures equal the store's."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +18,7 @@ from views.formatting import format_number
 PAGES = ["pages/overview.py", "pages/map.py", "pages/referents.py", "pages/events.py", "pages/ambassadors.py",
          "pages/remediation.py", "pages/territory.py", "pages/data.py"]
 YEAR = school_year_label(date.today())
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
@@ -30,7 +32,7 @@ def app_env(demo_store_url, monkeypatch):
 
 
 def run_page(page: str, departement: str = "", role: str | None = None) -> AppTest:
-    app = AppTest.from_file("app.py", default_timeout=120)
+    app = AppTest.from_file(APP, default_timeout=120)
     app.session_state["departement"] = departement
     app.session_state["school_year"] = YEAR
     app.run()
