@@ -17,7 +17,7 @@ ROLES = {
 class Viewer:
     """The person (or audience) a page is built for."""
 
-    role: str = "direction"
+    role: str = "codir"
     departement_codes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

@@ -49,21 +49,30 @@ def _count_by_commune(frame: pd.DataFrame, value: str | None = None) -> pd.Serie
     return (grouped[value].sum() if value else grouped.size()).astype(float)
 
 
-def referent_fte_by_commune(communes: pd.DataFrame, referents: pd.DataFrame) -> pd.Series:
-    """Spread each référent's FTE over the communes they cover, in proportion to population.
+def referent_coverage(communes: pd.DataFrame, referents: pd.DataFrame) -> pd.DataFrame:
+    """Which communes each référent covers: one row per (référent id, commune).
 
     A referent area with an EPCI covers that EPCI's communes in the département; without
     one, the whole département.
     """
+    whole = referents[referents.epci_code.isna()].drop(columns="epci_code").merge(communes, on="departement_code")
+    split = referents[referents.epci_code.notna()].merge(communes, on=["departement_code", "epci_code"])
+    return pd.concat([whole, split]).drop_duplicates(["id", "commune_code"]).reset_index(drop=True)
+
+
+def referent_fte_by_commune(communes: pd.DataFrame, referents: pd.DataFrame) -> pd.Series:
+    """Spread each référent's FTE over the communes they cover, in proportion to population.
+
+    A référent whose communes have no inhabitant at all spreads evenly over them.
+    """
     if referents.empty:
         return pd.Series(0.0, index=communes.commune_code)
-    whole = referents[referents.epci_code.isna()].merge(communes, on="departement_code")
-    split = referents[referents.epci_code.notna()].merge(communes, on=["departement_code", "epci_code"])
-    covered = pd.concat([whole, split])[["id", "fte", "commune_code", "population_count"]].drop_duplicates(
-        ["id", "commune_code"])
+    covered = referent_coverage(communes, referents)
     weight = covered.population_count.clip(lower=0).astype(float)
-    total = weight.groupby(covered.id).transform("sum").replace(0, np.nan)
-    covered = covered.assign(share=(covered.fte * weight / total).fillna(0.0))
+    total = weight.groupby(covered.id).transform("sum")
+    even = 1.0 / covered.groupby("id").commune_code.transform("size")
+    share = np.where(total > 0, weight / total.replace(0, np.nan), even)
+    covered = covered.assign(share=covered.fte * share)
     return covered.groupby("commune_code").share.sum().reindex(communes.commune_code, fill_value=0.0)
 
 
@@ -125,9 +134,7 @@ def count_by(frame: pd.DataFrame, column: str, value: str | None = None, name: s
 def referent_loads(communes: pd.DataFrame, referents: pd.DataFrame, schools: pd.DataFrame,
                    events: pd.DataFrame) -> pd.DataFrame:
     """The territory each référent covers side by side: communes, inhabitants, lycées, events."""
-    whole = referents[referents.epci_code.isna()].merge(communes, on="departement_code")
-    split = referents[referents.epci_code.notna()].merge(communes, on=["departement_code", "epci_code"])
-    covered = pd.concat([whole, split]).drop_duplicates(["id", "commune_code"])
+    covered = referent_coverage(communes, referents)
     school_counts = _count_by_commune(schools.dropna(subset=["commune_code"]))
     event_counts = _count_by_commune(events)
     covered = covered.assign(schools_count=covered.commune_code.map(school_counts).fillna(0),
@@ -147,9 +154,9 @@ def referent_loads(communes: pd.DataFrame, referents: pd.DataFrame, schools: pd.
 
 
 def uncovered_communes(communes: pd.DataFrame, referents: pd.DataFrame) -> pd.DataFrame:
-    """Communes of the région that no référent's area covers."""
-    fte = referent_fte_by_commune(communes, referents)
-    return communes[communes.commune_code.map(fte).fillna(0).to_numpy() == 0]
+    """Communes of the région that no référent's area covers (inhabited or not)."""
+    covered = set(referent_coverage(communes, referents).commune_code) if not referents.empty else set()
+    return communes[~communes.commune_code.isin(covered)]
 
 
 def events_reaching_schools(events: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:

@@ -3,19 +3,23 @@
 import altair as alt
 import pandas as pd
 
+from views.formatting import format_number
+
 # Vega formats with "," thousands: swap them for French spaces (up to the billions).
-FRENCH_NUMBER = "replace(replace(replace(format(datum.value, ',.0f'), ',', ' '), ',', ' '), ',', ' ')"
+FRENCH_NUMBER = ("replace(replace(replace(replace(format(datum.value, ',~f'), ',', '\u202f'), ',', '\u202f'), "
+                 "',', '\u202f'), '.', ',')")
 FRENCH_MONTHS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 
 
 def bar_chart(frame: pd.DataFrame, category: str, value: str, category_label: str, value_label: str,
               colour: str = "#3182bd") -> alt.Chart:
     """Horizontal bars, largest first."""
+    frame = frame.assign(value_label=[format_number(v) for v in frame[value]])
     return alt.Chart(frame).mark_bar(color=colour).encode(
         x=alt.X(f"{value}:Q", title=value_label, axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
         y=alt.Y(f"{category}:N", title=category_label, sort="-x", axis=alt.Axis(labelLimit=260)),
         tooltip=[alt.Tooltip(f"{category}:N", title=category_label),
-                 alt.Tooltip(f"{value}:Q", title=value_label, format=",.0f")],
+                 alt.Tooltip("value_label:N", title=value_label)],
     ).properties(height=max(140, 34 * len(frame)))
 
 
@@ -25,13 +29,14 @@ def monthly_chart(frame: pd.DataFrame, date_column: str, series: dict[str, str],
     long["série"] = long["série"].map(series)
     long["mois"] = pd.to_datetime(long[date_column])
     long["mois_label"] = [f"{FRENCH_MONTHS[d.month - 1]} {d.year}" for d in long.mois]
+    long["valeur_label"] = [format_number(v) for v in long.valeur]
     order = list(dict.fromkeys(long.sort_values("mois").mois_label))
     return alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("mois_label:O", title="Mois", sort=order, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("valeur:Q", title=value_label, axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
         color=alt.Color("série:N", title=None, legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("mois_label:N", title="Mois"), alt.Tooltip("série:N", title="Série"),
-                 alt.Tooltip("valeur:Q", title=value_label, format=",.0f")],
+                 alt.Tooltip("valeur_label:N", title=value_label)],
     ).properties(height=280)
 
 

@@ -3,11 +3,13 @@
 import math
 from datetime import date, datetime
 
+import pandas as pd
+
 NARROW_NBSP = "\u202f"
 
 
 def format_number(value, decimals: int = 0) -> str:
-    """Format a number the French way ("1 234,5"); an empty string for missing values."""
+    """Format a number the French way ("1 234,5"); a dash for missing values."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{float(value):,.{decimals}f}"
@@ -23,6 +25,8 @@ def format_percent(value, decimals: int = 0) -> str:
 
 def format_date(value) -> str:
     """Format a date as dd/mm/yyyy."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
+        return ""
     if isinstance(value, (date, datetime)):
         return value.strftime("%d/%m/%Y")
-    return "" if value is None else str(value)
+    return str(value)

@@ -56,7 +56,10 @@ def legend_classes(values: pd.Series, measure: Measure, class_count: int = 5) ->
     if (values == 0).any():
         classes.append(LegendClass(ZERO_COLOUR, "Aucun (0)", 0.0, 0.0))
     if not positive.empty:
-        breaks = np.unique(np.quantile(positive, np.linspace(0, 1, class_count + 1)))
+        breaks = np.quantile(positive, np.linspace(0, 1, class_count + 1))
+        if measure.decimals == 0:  # counts: whole-number bounds, so labels never read "2 à 2"
+            breaks = np.concatenate([[np.floor(breaks[0])], np.ceil(breaks[1:])])
+        breaks = np.unique(breaks)
         if len(breaks) == 1:
             breaks = np.array([breaks[0], breaks[0]])
         colours = CLASS_COLOURS if measure.is_higher_better else CLASS_COLOURS[::-1]
@@ -131,18 +134,42 @@ function (row) {
 """
 
 
+class _PlainPoints(MacroElement):
+    """Circle markers drawn from JSON rows by the same callback as the clustered layers.
+
+    folium's own CircleMarker tooltips are written inside a JavaScript template literal,
+    where `${...}` in a label would run: data only ever reaches the page as JSON here.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var rows = {{ this.rows_json }};
+            var draw = {{ this.callback }};
+            for (var i = 0; i < rows.length; i++) { draw(rows[i]).addTo({{ this._parent.get_name() }}); }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, rows: list, callback: str):
+        """Keep the rows as JSON (with "</" broken so that no text can close the script)."""
+        super().__init__()
+        self._name = "PlainPoints"
+        self.rows_json = json.dumps(rows).replace("</", "<\\/")
+        self.callback = callback
+
+
 def _add_points(fmap: folium.Map, layer: PointLayer) -> None:
     frame = layer.frame.dropna(subset=["latitude", "longitude"])
-    labels = [html.escape(str(text)) for text in frame.label]
-    group = folium.FeatureGroup(name=f"{layer.name} ({format_number(len(frame))})", show=layer.show)
+    rows = [[round(lat, 5), round(lon, 5), html.escape(str(text))]
+            for lat, lon, text in zip(frame.latitude, frame.longitude, frame.label)]
+    callback = _CIRCLE_CALLBACK % {"radius": layer.radius, "colour": layer.colour}
+    group = folium.FeatureGroup(name=html.escape(f"{layer.name} ({format_number(len(frame))})"), show=layer.show)
     if layer.clustered:
-        data = [[round(lat, 5), round(lon, 5), text] for lat, lon, text in zip(frame.latitude, frame.longitude, labels)]
-        FastMarkerCluster(data, callback=_CIRCLE_CALLBACK % {"radius": layer.radius, "colour": layer.colour},
+        FastMarkerCluster(rows, callback=callback,
                           options={"maxClusterRadius": 40, "disableClusteringAtZoom": 12}).add_to(group)
     else:
-        for lat, lon, text in zip(frame.latitude, frame.longitude, labels):
-            folium.CircleMarker([lat, lon], radius=layer.radius, color="#333", weight=1, fill=True,
-                                fill_color=layer.colour, fill_opacity=0.85, tooltip=text).add_to(group)
+        _PlainPoints(rows, callback).add_to(group)
     group.add_to(fmap)
 
 

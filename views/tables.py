@@ -43,9 +43,18 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
+def _spreadsheet_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """What both downloads share: formulas neutralised, Paris times, booleans as oui/non."""
+    frame = _local_times(neutralise_formulas(frame))
+    for column in frame.columns:
+        if frame[column].dtype == bool:
+            frame[column] = frame[column].map({True: "oui", False: "non"})
+    return frame
+
+
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM."""
-    safe = neutralise_formulas(frame)
+    safe = _spreadsheet_ready(frame)
     for column in safe.columns:
         if safe[column].map(lambda v: hasattr(v, "strftime")).any():
             safe[column] = safe[column].map(format_date)
@@ -68,5 +77,5 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Données") -> bytes:
     """An XLSX workbook of one sheet."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _local_times(neutralise_formulas(frame)).to_excel(writer, sheet_name=sheet_name[:31], index=False)
+        _spreadsheet_ready(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
     return buffer.getvalue()

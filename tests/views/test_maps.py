@@ -1,0 +1,257 @@
+"""Map builders, checked without a browser: the folium objects and the Leaflet code they render.
+
+As streamlit-folium does in its own tests, the generated HTML/JavaScript is read as text.
+"""
+
+import json
+import re
+
+import folium
+import numpy as np
+import pandas as pd
+import pytest
+from folium.plugins import FastMarkerCluster
+
+from models.coverage import MEASURES, aggregate_measures, commune_measures
+from tests.fixtures import tiny_communes, tiny_events, tiny_remediation, tiny_resources, tiny_shapes
+from views.maps import (
+    CLASS_COLOURS,
+    MISSING_COLOUR,
+    ZERO_COLOUR,
+    LegendClass,
+    PointLayer,
+    colour_for,
+    coverage_map,
+    legend_classes,
+)
+
+RATE = MEASURES["events_per_10k"]
+HOSTILE_TERRITORY = "<script>alert(1)</script>"
+HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
+CDN_MARKERS = ("cdn", "jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrapcdn", "d3js", "googleapis",
+               "openstreetmap")
+
+
+def commune_values() -> pd.DataFrame:
+    return aggregate_measures(commune_measures(tiny_communes(), **tiny_resources()), "commune")
+
+
+def point_layers(label: str | None = None) -> list[PointLayer]:
+    events = tiny_events().assign(label=lambda e: label or e.title + " – " + e.event_type)
+    structures = tiny_remediation().assign(
+        label=lambda s: label or s.name + " – places libres : " + s.free_count.astype(str))
+    return [PointLayer("Événements", events, "#e6550d"),
+            PointLayer("Structures de remédiation", structures, "#756bb1", clustered=False, radius=8)]
+
+
+def children_of(element, kind) -> list:
+    found = []
+    for child in element._children.values():
+        if isinstance(child, kind):
+            found.append(child)
+        found += children_of(child, kind)
+    return found
+
+
+def features_by_code(fmap: folium.Map) -> dict[str, dict]:
+    (geojson,) = children_of(fmap, folium.GeoJson)
+    return {f["properties"]["territory_code"]: f["properties"] for f in geojson.data["features"]}
+
+
+def render(fmap: folium.Map) -> str:
+    return fmap.get_root().render()
+
+
+# --- no internet -------------------------------------------------------------------------------------------------
+
+def test_rendered_map_asks_no_external_host():
+    page = render(coverage_map(tiny_shapes(), commune_values(), RATE, point_layers()))
+    assert re.findall(r"https?://", page) == []
+    assert re.findall(r"""(?:src|href)\s*=\s*["']?//|url\(\s*["']?//""", page) == []  # nor protocol-relative
+    lowered = page.lower()
+    assert [marker for marker in CDN_MARKERS if marker in lowered] == []
+
+
+def test_leaflet_and_plugins_come_from_the_app():
+    page = render(coverage_map(tiny_shapes(), commune_values(), RATE, point_layers()))
+    assert '<script src="/app/static/vendor/leaflet/leaflet.js"></script>' in page
+    sources = re.findall(r'<script[^>]+src="([^"]+)"', page) + re.findall(r'<link[^>]+href="([^"]+)"', page)
+    assert "/app/static/vendor/markercluster/leaflet.markercluster.js" in sources
+    assert sources and all(source.startswith("/app/static/vendor/") for source in sources), sources
+
+
+def test_tile_layer_only_when_a_tile_url_is_set():
+    without = coverage_map(tiny_shapes(), commune_values(), RATE)
+    assert children_of(without, folium.TileLayer) == []
+    assert "L.tileLayer(" not in render(without)
+
+    url = "https://tiles.example.test/{z}/{x}/{y}.png"
+    with_tiles = coverage_map(tiny_shapes(), commune_values(), RATE, tile_url=url, tile_attribution="© Essai")
+    (tiles,) = children_of(with_tiles, folium.TileLayer)
+    assert tiles.tiles == url
+    page = render(with_tiles)
+    assert "L.tileLayer(" in page and f'"{url}"' in page
+    assert re.findall(r"https?://[^\"']+", page) == [url]
+
+
+# --- escaping ------------------------------------------------------------------------------------------------------
+
+def test_hostile_names_and_labels_reach_the_page_only_escaped():
+    shapes = tiny_shapes()
+    shapes.loc[shapes.territory_code == "59001", "name"] = HOSTILE_TERRITORY
+    page = render(coverage_map(shapes, commune_values(), RATE, point_layers(HOSTILE_LABEL)))
+    assert "<script>alert" not in page
+    assert "<img" not in page
+
+    # The territory's tooltip text, once the GeoJSON is parsed by the browser, is escaped HTML.
+    geojson = json.loads(re.search(r"geo_json_\w+_add\((\{.*\})\);", page).group(1))
+    labels = {f["properties"]["territory_code"]: f["properties"]["label"] for f in geojson["features"]}
+    assert labels["59001"] == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert labels["59002"] == "Saint-Éloi"
+
+    # Clustered points: the rows handed to the callback carry escaped labels.
+    rows = json.loads(re.search(r"var data = (\[.*?\]);", page).group(1))
+    assert {row[2] for row in rows} == {"&lt;img src=x onerror=alert(1)&gt;"}
+
+    # Plain circle markers: their rows are JSON too, with escaped labels.
+    plain = json.loads(re.search(r"var rows = (\[.*?\]);", page).group(1))
+    assert len(plain) == 3 and {row[2] for row in plain} == {"&lt;img src=x onerror=alert(1)&gt;"}
+
+
+def test_plain_marker_labels_cannot_run_script_in_a_template_literal():
+    structures = tiny_remediation().assign(label="Structure ${alert(document.cookie)}")
+    layer = PointLayer("Structures de remédiation", structures, "#756bb1", clustered=False)
+    page = render(coverage_map(tiny_shapes(), commune_values(), RATE, [layer]))
+    template_literals = re.findall(r"`([^`]*)`", page)
+    assert not [text for text in template_literals if "${alert" in text]
+
+
+# --- choropleth and legend ------------------------------------------------------------------------------------------
+
+def test_each_territory_gets_the_colour_and_french_value_of_its_class():
+    fmap = coverage_map(tiny_shapes(), commune_values(), RATE)
+    features = features_by_code(fmap)
+    assert features["59002"]["fill"] == features["62002"]["fill"] == ZERO_COLOUR  # no event
+    assert features["59004"]["fill"] == MISSING_COLOUR  # no inhabitant
+    assert features["62001"]["fill"] == CLASS_COLOURS[0]  # 1,25: the lowest rate
+    assert features["59003"]["fill"] == CLASS_COLOURS[-1]  # 2,00: the highest rate
+    assert features["59001"]["value_label"] == "1,67"
+    assert features["59004"]["value_label"] == "–"
+
+
+def test_a_territory_without_value_is_drawn_grey():
+    values = commune_values()
+    fmap = coverage_map(tiny_shapes(), values[values.territory_code != "62001"], RATE)
+    assert features_by_code(fmap)["62001"]["fill"] == MISSING_COLOUR
+    assert features_by_code(fmap)["62001"]["value_label"] == "–"
+
+
+def test_map_fits_the_territories():
+    (bounds,) = children_of(coverage_map(tiny_shapes(), commune_values(), RATE), folium.FitBounds)
+    west, south, east, north = tiny_shapes().total_bounds
+    assert np.ravel(bounds.bounds).tolist() == pytest.approx([south, west, north, east])
+
+
+def test_legend_lists_classes_and_point_layers_in_french():
+    page = render(coverage_map(tiny_shapes(), commune_values(), RATE, point_layers()))
+    legend = json.loads(re.search(r"div\.innerHTML = (\".*\");", page).group(1))
+    assert legend.startswith("<b>Événements pour 10 000 habitants</b>")
+    for text in ("Aucun (0)", "1,25 à ", " à 2,00", "Sans objet (pas d&#x27;habitant)", "Événements",
+                 "Structures de remédiation"):
+        assert text in legend
+
+
+VALUES = pd.Series([0.0, np.nan, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 0.0])
+
+
+def test_legend_classes_zero_first_missing_last_quantiles_between():
+    classes = legend_classes(VALUES, RATE)
+    assert (classes[0].label, classes[0].colour) == ("Aucun (0)", ZERO_COLOUR)
+    assert (classes[-1].colour, classes[-1].lower) == (MISSING_COLOUR, None)
+    quantiles = classes[1:-1]
+    assert [c.colour for c in quantiles] == CLASS_COLOURS
+    lowers = [c.lower for c in quantiles]
+    assert lowers == sorted(lowers) and len(set(lowers)) == len(lowers)
+    assert [c.upper for c in quantiles[:-1]] == lowers[1:]
+    assert (quantiles[0].lower, quantiles[-1].upper) == (1.0, 10.0)
+    assert quantiles[0].label == "1,00 à 2,80"
+
+
+def test_legend_classes_without_zero_nor_missing():
+    classes = legend_classes(pd.Series([1.0, 2.0, 3.0]), RATE)
+    assert "Aucun (0)" not in [c.label for c in classes]
+    assert MISSING_COLOUR not in [c.colour for c in classes]
+
+
+def test_legend_classes_of_one_positive_value():
+    classes = legend_classes(pd.Series([4.0, 4.0, 0.0]), RATE)
+    assert [(c.lower, c.upper) for c in classes] == [(0.0, 0.0), (4.0, 4.0)]
+    assert colour_for(4.0, classes) == classes[1].colour
+
+
+def test_colour_for_picks_the_class_of_a_value():
+    classes = legend_classes(VALUES, RATE)
+    assert colour_for(0.0, classes) == ZERO_COLOUR
+    assert colour_for(np.nan, classes) == MISSING_COLOUR
+    assert colour_for(None, classes) == MISSING_COLOUR
+    assert colour_for(1.0, classes) == CLASS_COLOURS[0]
+    assert colour_for(2.0, classes) == CLASS_COLOURS[0]
+    assert colour_for(3.0, classes) == CLASS_COLOURS[1]
+    assert colour_for(9.5, classes) == CLASS_COLOURS[-1]
+    assert colour_for(10.0, classes) == CLASS_COLOURS[-1]
+
+
+def test_colour_for_without_classes_is_grey():
+    assert colour_for(3.0, []) == MISSING_COLOUR
+    assert colour_for(3.0, [LegendClass("#000000", "x", 0.0, 1.0)]) == "#000000"
+
+
+def test_lower_is_better_reverses_the_colours():
+    measure = MEASURES["inhabitants_per_referent"]
+    assert measure.is_higher_better is False
+    classes = legend_classes(VALUES, measure)
+    assert [c.colour for c in classes[1:-1]] == CLASS_COLOURS[::-1]
+    assert colour_for(10.0, classes) == CLASS_COLOURS[0]
+    assert colour_for(1.0, classes) == CLASS_COLOURS[-1]
+    assert classes[1].label == "1 à 3"  # the measure's 0 decimals
+
+
+# --- point layers ---------------------------------------------------------------------------------------------------
+
+def test_clustered_points_use_fast_marker_cluster_and_the_circle_callback():
+    fmap = coverage_map(tiny_shapes(), commune_values(), RATE, point_layers())
+    groups = {group.layer_name: group for group in children_of(fmap, folium.FeatureGroup)}
+    assert set(groups) == {"Événements (4)", "Structures de remédiation (3)"}  # the event without position is left out
+    (cluster,) = children_of(groups["Événements (4)"], FastMarkerCluster)
+    assert len(cluster.data) == 4 and cluster.data[0][2] == "Forum des métiers – forum"
+    assert "L.circleMarker(new L.LatLng(row[0], row[1])" in cluster.callback
+    assert 'fillColor: "#e6550d"' in cluster.callback and "radius: 6" in cluster.callback
+    page = render(fmap)
+    assert "L.markerClusterGroup(" in page and "marker.bindTooltip(row[2]);" in page
+    assert '"disableClusteringAtZoom": 12' in page
+
+
+def test_unclustered_points_are_circle_markers():
+    fmap = coverage_map(tiny_shapes(), commune_values(), RATE, point_layers())
+    groups = {group.layer_name: group for group in children_of(fmap, folium.FeatureGroup)}
+    structures = groups["Structures de remédiation (3)"]
+    assert children_of(structures, FastMarkerCluster) == []
+    page = render(fmap)
+    rows = json.loads(re.search(r"var rows = (\[.*?\]);", page).group(1))
+    assert len(rows) == 3
+    assert 'fillColor: "#756bb1"' in page and "radius: 8" in page
+    assert "draw(rows[i]).addTo(" in page
+
+
+def test_layer_control_only_with_point_layers():
+    assert children_of(coverage_map(tiny_shapes(), commune_values(), RATE), folium.LayerControl) == []
+    with_points = coverage_map(tiny_shapes(), commune_values(), RATE, point_layers())
+    assert len(children_of(with_points, folium.LayerControl)) == 1
+
+
+@pytest.mark.parametrize("level", ["epci", "departement"])
+def test_coverage_map_at_other_levels(level):
+    values = aggregate_measures(commune_measures(tiny_communes(), **tiny_resources()), level)
+    features = features_by_code(coverage_map(tiny_shapes(level), values, MEASURES["events_count"]))
+    assert len(features) == 2
+    assert {f["value_label"] for f in features.values()} == ({"2", "3"} if level == "epci" else {"4", "1"})
