@@ -6,7 +6,7 @@ import streamlit as st
 
 from loaders import read
 from loaders.assets import install_map_assets
-from loaders.build import init_store, is_region_loaded
+from loaders.build import init_store, is_store_ready
 from models.schoolyear import recent_school_years
 from models.settings import PROJECT_DIR, get_settings
 from views.ui import ALL, FILTER_KEYS, page_context
@@ -29,15 +29,16 @@ def ensure_store() -> None:
     context = page_context()
     settings = get_settings()
     engine = read.engine_for(context.database_url)
-    if is_region_loaded(engine, context.region_code):
+    if is_store_ready(engine, context.region_code):
         return
     with _build_lock():
-        if is_region_loaded(engine, context.region_code):
+        if is_store_ready(engine, context.region_code):
             return
         with st.status("Premier démarrage : construction de l'entrepôt de données…", expanded=True) as status:
             bar = st.progress(0.0)
             init_store(engine, context.region_code, settings.build_demo_on_start, settings.demo_seed,
-                       progress=lambda fraction, message: bar.progress(fraction, text=message))
+                       progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
+                       white_zone_km=settings.white_zone_km)
             status.update(label="Entrepôt prêt.", state="complete", expanded=False)
     st.cache_data.clear()
 

@@ -22,6 +22,7 @@ from models.resources import (
     Ambassador,
     CapacitySnapshot,
     Event,
+    EventSchool,
     Mobilisation,
     Referent,
     ReferentArea,
@@ -103,6 +104,7 @@ class DemoData:
     """Every generated table, as DataFrames ready for the store."""
 
     referents: pd.DataFrame
+    event_schools: pd.DataFrame
     referent_areas: pd.DataFrame
     zonings: pd.DataFrame
     zoning_communes: pd.DataFrame
@@ -207,6 +209,23 @@ def _events(rng, communes, schools, region_code, first_year: int, today: date):
     events["latitude"] = _jitter(rng, events.latitude, 0.004)
     events["longitude"] = _jitter(rng, events.longitude, 0.006)
     return events
+
+
+VISITING_TYPES = {"Forum des métiers", "Salon de l'orientation", "Sélection WorldSkills",
+                  "Projet lauréat de l'appel à projets", "Visite d'entreprise"}
+
+
+def _event_schools(rng, events, schools):
+    """Lycées whose pupils came to an event: a few among the nearest ones, for events that draw classes."""
+    placed = schools.dropna(subset=["latitude", "longitude"])
+    lat, lon = placed.latitude.to_numpy(), placed.longitude.to_numpy()
+    rows = []
+    for event in events[events.event_type.isin(VISITING_TYPES)].itertuples():
+        nearest = np.argsort((lat - event.latitude) ** 2 + ((lon - event.longitude) * 0.65) ** 2)[:8]
+        count = int(rng.integers(1, 5 if event.event_type != "Visite d'entreprise" else 2))
+        for index in rng.choice(nearest, size=min(count, len(nearest)), replace=False):
+            rows.append({"event_id": event.id, "uai": placed.uai.iloc[index]})
+    return pd.DataFrame(rows, columns=["event_id", "uai"]).drop_duplicates()
 
 
 def _ambassadors(rng, communes, region_code, today: date):
@@ -331,8 +350,10 @@ def generate_demo(communes: pd.DataFrame, epci: pd.DataFrame, schools: pd.DataFr
     ambassadors = _ambassadors(rng, communes, region_code, today)
     mobilisations = _mobilisations(rng, ambassadors, events, schools.sort_values("uai"), communes, today)
     structures, snapshots = _remediation(rng, communes, region_code, first_year, today)
-    return DemoData(referents, areas, zonings, members, events, ambassadors, mobilisations, structures,
-                    snapshots, _indicator_values(rng, communes, first_year, today))
+    indicator_values = _indicator_values(rng, communes, first_year, today)
+    event_schools = _event_schools(np.random.default_rng(seed + 1), events, schools.sort_values("uai"))
+    return DemoData(referents, event_schools, areas, zonings, members, events, ambassadors, mobilisations,
+                    structures, snapshots, indicator_values)
 
 
 def _read(engine: Engine, statement) -> pd.DataFrame:
@@ -365,6 +386,7 @@ def load_demo(engine: Engine, region_code: str, seed: int, today: date | None = 
             session.add_all([model(**row) for row in frame_records(frame, frame.columns)])
             session.flush()
         for model, frame in ((ReferentArea, demo.referent_areas), (ZoningCommune, demo.zoning_communes),
+                             (EventSchool, demo.event_schools),
                              (Mobilisation, demo.mobilisations), (CapacitySnapshot, demo.snapshots)):
             session.add_all([model(**row) for row in frame_records(frame, frame.columns)])
         session.flush()

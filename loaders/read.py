@@ -11,9 +11,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from models import coverage, queries
+from loaders.compute import read_inputs
+from models import queries
 from models.access import Viewer
 from models.db import get_engine
+from models.measures import INDICATORS, compute_measures
+from models.settings import get_settings
 
 TTL_S = 300
 
@@ -120,31 +123,46 @@ def demo_counts(database_url: str, region_code: str) -> dict[str, int]:
     return queries.count_demo_rows(engine_for(database_url), region_code)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner="Calcul de la couverture…")
+@st.cache_data(ttl=TTL_S, show_spinner="Lecture des indicateurs…")
 def measures(database_url: str, viewer: Viewer, region_code: str, level: str, departement_code: str | None,
              school_year: str | None, today: date) -> pd.DataFrame:
-    """Coverage measures of one level's territories (aggregates only: no personal data)."""
-    all_communes = communes(database_url, region_code)
-    per_commune = coverage.commune_measures(
-        all_communes,
-        schools(database_url, viewer, region_code, None),
-        events(database_url, viewer, region_code, None, school_year),
-        ambassadors(database_url, viewer, region_code, None, school_year),
-        remediation(database_url, viewer, region_code, None, school_year, today),
-        referents(database_url, viewer, region_code)[["id", "fte", "departement_code", "epci_code"]],
-    )
-    names = None
-    if level == "region":
-        names = pd.DataFrame({"territory_code": ["region"], "name": [region(database_url, region_code)["name"]]})
-    elif level == "departement":
-        names = departements(database_url, region_code).rename(columns={"departement_code": "territory_code"})
-    elif level == "epci":
-        names = epci(database_url, region_code).rename(columns={"epci_code": "territory_code"})
-    result = coverage.aggregate_measures(per_commune, level, names)
-    if departement_code and level != "region":
+    """Coverage measures of one level's territories, as stored for the school year (aggregates only).
+
+    A year without a stored snapshot yet is computed on the fly (and not written).
+    """
+    engine = engine_for(database_url)
+    frame = queries.read_stored_measures(engine, region_code, level, school_year)
+    if frame.empty or len(frame.columns) < len(INDICATORS):
+        computed = compute_measures(read_inputs(engine, region_code, school_year, today),
+                                    get_settings().white_zone_km, levels=(level,))
+        frame = computed[level]
+    frame = frame.merge(territory_names(database_url, region_code, level), on="territory_code", how="left")
+    frame["name"] = frame.name.fillna(frame.territory_code)
+    if departement_code and level not in ("region", "zoning"):
+        all_communes = communes(database_url, region_code)
         keep = set(all_communes.loc[all_communes.departement_code == departement_code, LEVEL_CODE[level]])
-        result = result[result.territory_code.isin(keep)].reset_index(drop=True)
-    return result
+        frame = frame[frame.territory_code.isin(keep)]
+    ordered = ["territory_code", "name", *[c for c in INDICATORS if c in frame.columns]]
+    return frame[ordered].sort_values("territory_code").reset_index(drop=True)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def territory_names(database_url: str, region_code: str, level: str) -> pd.DataFrame:
+    """Codes and names of one level's territories."""
+    if level == "region":
+        return pd.DataFrame({"territory_code": [region_code], "name": [region(database_url, region_code)["name"]]})
+    if level == "zoning":
+        members = zoning_members(database_url, region_code)
+        return members.drop_duplicates("zoning_code").rename(columns={"zoning_code": "territory_code"})[
+            ["territory_code", "name"]]
+    source = {"departement": departements, "epci": epci, "commune": communes}[level](database_url, region_code)
+    return source.rename(columns={LEVEL_CODE[level]: "territory_code"})[["territory_code", "name"]]
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def zoning_members(database_url: str, region_code: str) -> pd.DataFrame:
+    """Custom zonings and their communes."""
+    return queries.read_zoning_members(engine_for(database_url), region_code)
 
 
 LEVEL_CODE = {"departement": "departement_code", "epci": "epci_code", "commune": "commune_code"}
@@ -174,3 +192,9 @@ def counts_frame(counts: dict[str, int]) -> pd.DataFrame:
 def sources(database_url: str, region_code: str) -> pd.DataFrame:
     """Where each kind of data comes from, when it was loaded and whether it is demo."""
     return queries.read_sources(engine_for(database_url), region_code)
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def sectors(database_url: str, region_code: str) -> tuple[str, ...]:
+    """Trade sectors of the région's ambassadors."""
+    return queries.read_sectors(engine_for(database_url), region_code)

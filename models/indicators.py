@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -18,7 +19,10 @@ class Indicator(SQLModel, table=True):
 
 
 class IndicatorValue(SQLModel, table=True):
-    """One value of an indicator for a territory and a period."""
+    """One value of an indicator for a territory and a period (one per indicator, territory and period)."""
+
+    __table_args__ = (UniqueConstraint("indicator_code", "territory_level", "territory_code", "period",
+                                       name="uq_indicator_value"),)
 
     id: int | None = Field(default=None, primary_key=True)
     indicator_code: str = Field(foreign_key="indicator.indicator_code", index=True)

@@ -19,6 +19,7 @@ from models.resources import (
     Ambassador,
     CapacitySnapshot,
     Event,
+    EventSchool,
     Mobilisation,
     Referent,
     ReferentArea,
@@ -26,7 +27,7 @@ from models.resources import (
     School,
 )
 from models.schoolyear import school_year_bounds
-from models.territory import Commune, Departement, Epci, Region, StoreMeta
+from models.territory import Commune, Departement, Epci, Region, StoreMeta, Zoning, ZoningCommune
 
 LEVELS = {"departement": "Département", "epci": "EPCI", "commune": "Commune"}
 PERSONAL_COLUMNS = ("full_name", "email", "phone")
@@ -247,3 +248,51 @@ def read_sources(engine: Engine, region_code: str) -> pd.DataFrame:
          count(RemediationStructure, RemediationStructure.region_code == region_code), bool(demo["remediation"])),
     ]
     return pd.DataFrame(rows, columns=["what", "source", "licence", "loaded_at", "rows_count", "is_demo"])
+
+
+def read_zoning_members(engine: Engine, region_code: str) -> pd.DataFrame:
+    """Custom zonings of the région with their communes (zoning_code, name, zoning_kind, commune_code)."""
+    return read_frame(engine, select(Zoning.zoning_code, Zoning.name, Zoning.zoning_kind, ZoningCommune.commune_code)
+                      .join(ZoningCommune, ZoningCommune.zoning_id == Zoning.id)
+                      .where(Zoning.region_code == region_code))
+
+
+def read_event_schools(engine: Engine, region_code: str, school_year: str | None) -> pd.DataFrame:
+    """Lycées among the participants of the région's events (event_id, uai)."""
+    statement = select(EventSchool.event_id, EventSchool.uai).join(Event, Event.id == EventSchool.event_id).where(
+        Event.region_code == region_code)
+    if school_year:
+        start, end = school_year_bounds(school_year)
+        statement = statement.where(Event.start_date.between(start, end))
+    return read_frame(engine, statement)
+
+
+def read_sectors(engine: Engine, region_code: str) -> tuple[str, ...]:
+    """Trade sectors the région's ambassadors work in (any year)."""
+    frame = read_frame(engine, select(Ambassador.sector).where(Ambassador.region_code == region_code).distinct())
+    return tuple(sorted(frame.sector.dropna()))
+
+
+def read_school_years_with_data(engine: Engine, region_code: str, today: date) -> list[str]:
+    """School years from the first event or snapshot to the current one."""
+    first = read_frame(engine, select(func.min(Event.start_date).label("d")).where(Event.region_code == region_code)).d
+    from models.schoolyear import school_year_of
+
+    current = school_year_of(today)[0]
+    start = school_year_of(pd.Timestamp(first.iloc[0]).date())[0] if first.notna().iloc[0] else current
+    return [f"{year}-{year + 1}" for year in range(min(start, current), current + 1)]
+
+
+def read_stored_measures(engine: Engine, region_code: str, level: str, period: str,
+                         codes: list[str] | None = None) -> pd.DataFrame:
+    """Stored indicator values of one level and period as a wide table (territory_code, one column per code)."""
+    statement = select(IndicatorValue.territory_code, IndicatorValue.indicator_code, IndicatorValue.value).where(
+        IndicatorValue.territory_level == level, IndicatorValue.period == period)
+    if level == "region":
+        statement = statement.where(IndicatorValue.territory_code == region_code)
+    if codes:
+        statement = statement.where(IndicatorValue.indicator_code.in_(codes))
+    frame = read_frame(engine, statement)
+    if frame.empty:
+        return pd.DataFrame(columns=["territory_code"])
+    return frame.pivot(index="territory_code", columns="indicator_code", values="value").reset_index()

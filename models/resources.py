@@ -69,6 +69,13 @@ class Event(SQLModel, table=True):
     is_demo: bool = Field(default=False, description="Donnée de démonstration")
 
 
+class EventSchool(SQLModel, table=True):
+    """A lycée among the participants of an event (its pupils came, wherever it was held)."""
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True)
+    uai: str = Field(foreign_key="school.uai", primary_key=True, max_length=8)
+
+
 class Ambassador(SQLModel, table=True):
     """A volunteer professional of the ambassadors' network (personal data: RGPD)."""
 

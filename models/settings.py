@@ -41,6 +41,17 @@ class Settings(BaseSettings):
         description="Profil d'affichage tant que la connexion n'existe pas : direction, referent ou codir "
                     "(codir : agrégats seulement, aucune donnée personnelle).",
     )
+    white_zone_km: float = Field(
+        default=20.0,
+        description="Distance (km, à vol d'oiseau, Lambert-93) au-delà de laquelle une commune est en zone blanche "
+                    "pour une ressource.",
+    )
+    targets: dict[str, float] = Field(
+        default={"events_per_10k": 0.8, "ambassadors_per_10k": 0.7, "remediation_per_10k": 5.5,
+                 "inhabitants_per_referent": 600_000, "coverage_index": 90},
+        description="Cibles par indicateur (JSON), comparées sur la vue d'ensemble : "
+                    '{"events_per_10k": 0.8, ...}.',
+    )
     demo_seed: int = Field(default=20261125, description="Graine du générateur de données de démonstration.")
     build_demo_on_start: bool = Field(
         default=True,

@@ -79,3 +79,19 @@ def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Données") -> bytes:
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         _spreadsheet_ready(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
     return buffer.getvalue()
+
+
+RATING_COLOURS = {"cible": "#c7e9c0", "moyenne": "#fff3b0", "faible": "#fcbba1"}
+RATING_LEGEND = ("Vert : cible atteinte · jaune : sous la cible mais au moins 90 % du niveau régional · "
+                 "rouge : moins de 90 % du niveau régional.")
+
+
+def rated_table(shown: pd.DataFrame, ratings: pd.DataFrame):
+    """Colour the cells of a displayed table by their rating (same index, columns named as displayed)."""
+    def colours(column: pd.Series) -> list[str]:
+        if column.name not in ratings.columns:
+            return [""] * len(column)
+        return [f"background-color: {RATING_COLOURS[r]}" if r in RATING_COLOURS else ""
+                for r in ratings[column.name]]
+
+    return shown.style.apply(colours, axis=0)
