@@ -73,6 +73,7 @@ navigation = st.navigation([
     st.Page("pages/ambassadors.py", title="Ambassadeurs", icon=":material/handshake:", url_path="ambassadeurs"),
     st.Page("pages/remediation.py", title="Décrochage et remédiation", icon=":material/school:",
             url_path="remediation"),
+    st.Page("pages/next_steps.py", title="Où agir ensuite", icon=":material/target:", url_path="ou-agir"),
     st.Page("pages/territory.py", title="Fiche territoire", icon=":material/location_on:", url_path="fiche-territoire"),
     st.Page("pages/data.py", title="Données", icon=":material/database:", url_path="donnees"),
 ])

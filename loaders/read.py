@@ -198,3 +198,44 @@ def sources(database_url: str, region_code: str) -> pd.DataFrame:
 def sectors(database_url: str, region_code: str) -> tuple[str, ...]:
     """Trade sectors of the région's ambassadors."""
     return queries.read_sectors(engine_for(database_url), region_code)
+
+
+def parent_of(database_url: str, region_code: str, level: str, code: str) -> tuple[str, str]:
+    """The level and code of a territory's parent: an EPCI's main département, else the région."""
+    if level == "epci":
+        main = epci(database_url, region_code).set_index("epci_code").departement_code
+        return "departement", main.get(code)
+    return "region", region_code
+
+
+def members_of(database_url: str, region_code: str, level: str, code: str) -> set[str]:
+    """The commune codes of a territory."""
+    if level == "zoning":
+        members = zoning_members(database_url, region_code)
+        return set(members.loc[members.zoning_code == code, "commune_code"])
+    all_communes = communes(database_url, region_code)
+    return set(all_communes.loc[all_communes[LEVEL_CODE[level]] == code, "commune_code"])
+
+
+@st.cache_data(ttl=TTL_S, show_spinner="Recherche des lieux les plus utiles…")
+def next_sites(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
+               school_year: str, today: date, resource: str, radius_km: float, count: int) -> pd.DataFrame:
+    """The greedy choice of communes where one more resource reaches the most uncovered inhabitants."""
+    from models.distance import greedy_sites
+
+    values = measures(database_url, viewer, region_code, "commune", departement_code, school_year, today)
+    places = communes(database_url, region_code)
+    places = places[places.commune_code.isin(values.territory_code)].reset_index(drop=True)
+    distance = places.commune_code.map(values.set_index("territory_code")[f"{resource}_distance_km"])
+    picks = greedy_sites(places, distance.isna() | (distance > radius_km), radius_km, count)
+    frame = pd.DataFrame([pick.__dict__ for pick in picks],
+                         columns=["commune_code", "name", "communes_reached", "population_reached"]).rename(
+        columns={"communes_reached": "communes_reached_count", "population_reached": "population_reached_count"})
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    frame["cumulative_population_count"] = frame.population_reached_count.cumsum()
+    located = places.set_index("commune_code")
+    frame["latitude"] = frame.commune_code.map(located.latitude)
+    frame["longitude"] = frame.commune_code.map(located.longitude)
+    names = epci(database_url, region_code).set_index("epci_code").name
+    frame["epci_name"] = frame.commune_code.map(located.epci_code).map(names).fillna("–")
+    return frame

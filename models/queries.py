@@ -79,7 +79,21 @@ def read_epci(engine: Engine, region_code: str) -> pd.DataFrame:
 
 
 def read_shapes(engine: Engine, region_code: str, level: str) -> gpd.GeoDataFrame:
-    """Outlines of one level's territories (territory_code, name, geometry in WGS84)."""
+    """Outlines of one level's territories (territory_code, name, geometry in WGS84).
+
+    A custom zoning's outline is the union of its communes' (which share their borders exactly).
+    """
+    if level == "zoning":
+        communes = read_shapes(engine, region_code, "commune")
+        members = read_zoning_members(engine, region_code).merge(
+            communes[["territory_code", "geometry"]], left_on="commune_code", right_on="territory_code")
+        if members.empty:
+            return gpd.GeoDataFrame(columns=["territory_code", "name", "geometry"], geometry="geometry",
+                                    crs="EPSG:4326")
+        parts = members.groupby(["zoning_code", "name"]).geometry.apply(
+            lambda g: shapely.coverage_union_all(g.to_numpy())).reset_index()
+        return gpd.GeoDataFrame(parts.rename(columns={"zoning_code": "territory_code"}), geometry="geometry",
+                                crs="EPSG:4326")
     model, code = {"departement": (Departement, Departement.departement_code), "epci": (Epci, Epci.epci_code),
                    "commune": (Commune, Commune.commune_code)}[level]
     frame = read_frame(engine, select(code.label("territory_code"), model.name, model.geometry_wkb)

@@ -25,3 +25,9 @@ def recent_school_years(today: date, count: int = 3) -> list[str]:
     """Return the labels of the current school year and the previous ones, newest first."""
     first, _ = school_year_of(today)
     return [f"{year}-{year + 1}" for year in range(first, first - count, -1)]
+
+
+def previous_school_year(label: str) -> str:
+    """The school year before: "2025-2026" -> "2024-2025"."""
+    first = int(label.split("-")[0])
+    return f"{first - 1}-{first}"

@@ -1,65 +1,101 @@
-"""Carte: a measure by département, EPCI or commune, resource points, and the same figures below."""
+"""Carte: any indicator at any level, resource points, zones blanches, and the figures of a clicked territory."""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from loaders import read
-from models.coverage import MEASURES
+from models.measures import INDICATORS, LEVEL_LABELS
 from models.settings import get_settings
-from views.maps import PointLayer, coverage_map
+from views.formatting import format_number
+from views.maps import AreaOverlay, PointLayer, coverage_map
 from views.ui import page_context, page_header, table_with_downloads
 
-LEVELS = {"departement": "Département", "epci": "EPCI", "commune": "Commune"}
+LEVELS = ("departement", "epci", "zoning", "commune")
 LAYERS = {"events": "Événements", "ambassadors": "Ambassadeurs", "remediation": "Structures de remédiation",
           "schools": "Lycées"}
+WHITE_ZONES = {"": "Aucune", "event": "Événements", "ambassador": "Ambassadeurs",
+               "remediation": "Places de remédiation libres"}
 
 context = page_context()
+settings = get_settings()
 page_header("Carte", context, ("events", "ambassadors", "remediation"))
+args = (context.database_url, context.viewer, context.region_code)
+
+
+def point_layers(chosen: list[str]) -> list[PointLayer]:
+    """The resource points asked for, with their tooltips."""
+    layers = []
+    if "events" in chosen:
+        events = read.events(*args, context.departement_code, context.school_year)
+        layers.append(PointLayer("Événements", events.assign(label=events.title + " – " + events.event_type),
+                                 "#e6550d"))
+    if "ambassadors" in chosen:
+        ambassadors = read.ambassadors(*args, context.departement_code, context.school_year)
+        layers.append(PointLayer("Ambassadeurs", ambassadors.assign(
+            label="Ambassadeur – " + ambassadors.job_title + " (" + ambassadors.sector + ")"), "#31a354"))
+    if "remediation" in chosen:
+        structures = read.remediation(*args, context.departement_code, context.school_year, context.today)
+        layers.append(PointLayer("Structures de remédiation", structures.assign(
+            label=structures.name + " – places libres : " + structures.free_count.astype(str)),
+            "#756bb1", clustered=False, radius=8))
+    if "schools" in chosen:
+        schools = read.schools(*args, context.departement_code)
+        layers.append(PointLayer("Lycées", schools.assign(label=schools.name), "#636363", radius=4))
+    return layers
+
+
+def white_zone_overlay(resource: str) -> list[AreaOverlay]:
+    """Communes beyond the threshold from any such resource."""
+    if not resource:
+        return []
+    communes = read.measures(*args, "commune", context.departement_code, context.school_year, context.today)
+    distance = communes[f"{resource}_distance_km"]
+    white = communes[distance.isna() | (distance > settings.white_zone_km)]
+    shapes = read.shapes(context.database_url, context.region_code, "commune")
+    shapes = shapes.merge(white[["territory_code", f"{resource}_distance_km"]], on="territory_code")
+    shapes["label"] = [f"{name} : zone blanche, {format_number(d, 1) + ' km' if d == d else 'aucune ressource'}"
+                       for name, d in zip(shapes.name, shapes[f"{resource}_distance_km"])]
+    return [AreaOverlay(f"Zones blanches – {WHITE_ZONES[resource].lower()} (> {settings.white_zone_km:g} km)",
+                        shapes)]
 
 
 @st.fragment
 def map_section() -> None:
-    """Controls, map and table: changing them reruns this section only."""
-    left, middle, right = st.columns([1, 2, 3])
-    level = left.radio("Maille", list(LEVELS), format_func=LEVELS.get, key="map_level",
-                       index=1 if not context.departement_code else 2)
-    measure = MEASURES[middle.selectbox("Indicateur", list(MEASURES), format_func=lambda k: MEASURES[k].label,
-                                        key="map_measure", index=1)]
-    layers = right.multiselect("Points affichés", list(LAYERS), default=["remediation"], format_func=LAYERS.get,
-                               key="map_layers")
-    args = (context.database_url, context.viewer, context.region_code)
+    """Controls, map, clicked territory and table: changing them reruns this section only."""
+    top = st.columns([1, 2, 2])
+    level = top[0].radio("Maille", LEVELS, format_func=LEVEL_LABELS.get, key="map_level",
+                         index=1 if not context.departement_code else 3)
+    measure = INDICATORS[top[1].selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k].label,
+                                          key="map_measure", index=list(INDICATORS).index("events_per_10k"))]
+    white = top[2].selectbox(f"Zones blanches (> {settings.white_zone_km:g} km)", list(WHITE_ZONES),
+                             format_func=WHITE_ZONES.get, key="map_white")
+    layers = top[2].multiselect("Points affichés", list(LAYERS), default=["remediation"], format_func=LAYERS.get,
+                                key="map_layers")
     values = read.measures(*args, level, context.departement_code, context.school_year, context.today)
     shapes = read.shapes(context.database_url, context.region_code, level)
     shapes = shapes[shapes.territory_code.isin(values.territory_code)]
-    points = []
-    if "events" in layers:
-        events = read.events(*args, context.departement_code, context.school_year)
-        points.append(PointLayer("Événements", events.assign(label=events.title + " – " + events.event_type),
-                                 "#e6550d"))
-    if "ambassadors" in layers:
-        ambassadors = read.ambassadors(*args, context.departement_code, context.school_year)
-        points.append(PointLayer("Ambassadeurs", ambassadors.assign(
-            label="Ambassadeur – " + ambassadors.job_title + " (" + ambassadors.sector + ")"), "#31a354"))
-    if "remediation" in layers:
-        structures = read.remediation(*args, context.departement_code, context.school_year, context.today)
-        points.append(PointLayer("Structures de remédiation", structures.assign(
-            label=structures.name + " – places libres : " + structures.free_count.astype(str)),
-            "#756bb1", clustered=False, radius=8))
-    if "schools" in layers:
-        schools = read.schools(*args, context.departement_code)
-        points.append(PointLayer("Lycées", schools.assign(label=schools.name), "#636363", radius=4))
-    settings = get_settings()
-    fmap = coverage_map(shapes, values, measure, points, settings.tile_url, settings.tile_attribution,
-                        LEVELS[level])
-    st_folium(fmap, key=f"map-{level}", height=620, use_container_width=True, returned_objects=[])
-    st.caption("Survolez un territoire pour voir sa valeur. Orange : aucun ; bleu : du plus faible au plus fort.")
-    st.subheader(f"{measure.label} par {LEVELS[level].lower()}")
-    table_with_downloads(values.sort_values(measure.column, ascending=not measure.is_higher_better), {
-        "territory_code": ("Code", None), "name": (LEVELS[level], None), "population_count": ("Habitants", 0),
-        measure.column: (measure.label, measure.decimals), "events_count": ("Événements", 0),
+    fmap = coverage_map(shapes, values, measure, point_layers(layers), settings.tile_url,
+                        settings.tile_attribution, LEVEL_LABELS[level], white_zone_overlay(white))
+    clicked = st_folium(fmap, key=f"map-{level}", height=620, use_container_width=True,
+                        returned_objects=["last_active_drawing"])
+    st.caption("Survolez un territoire pour voir sa valeur, cliquez pour afficher ses chiffres. "
+               "Orange : aucun ; bleu : du plus faible au plus fort ; rouge : zones blanches.")
+    feature = (clicked or {}).get("last_active_drawing") or {}
+    code = (feature.get("properties") or {}).get("territory_code")
+    if code in set(values.territory_code):
+        row = values.set_index("territory_code").loc[code]
+        st.markdown(f"**{row['name']}** ({code})")
+        figures = st.columns(5)
+        for column, key in zip(figures, ["population_count", "events_count", "ambassadors_count",
+                                         "remediation_capacity_count", "coverage_index"]):
+            column.metric(INDICATORS[key].label, format_number(row[key], INDICATORS[key].decimals))
+    st.subheader(f"{measure.label} par {LEVEL_LABELS[level].lower()}")
+    table_with_downloads(values.sort_values(measure.code, ascending=not measure.is_higher_better), {
+        "territory_code": ("Code", None), "name": (LEVEL_LABELS[level], None), "population_count": ("Habitants", 0),
+        measure.code: (measure.label, measure.decimals), "events_count": ("Événements", 0),
         "ambassadors_count": ("Ambassadeurs", 0), "remediation_capacity_count": ("Places de remédiation", 0),
-        "schools_count": ("Lycées", 0),
-    }, f"maillage-carte-{level}-{measure.column}", key="map-table", height=400)
+        "schools_count": ("Lycées", 0), "coverage_index": ("Indice de couverture", 0),
+    }, f"maillage-carte-{level}-{measure.code}", key="map-table", height=400)
 
 
 map_section()

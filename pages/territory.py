@@ -1,57 +1,68 @@
-"""Fiche territoire: one département or EPCI on one page, against the région."""
+"""Fiche territoire: one territory against its parent and the région, this year against last year."""
 
 import streamlit as st
 from streamlit_folium import st_folium
 
 from loaders import read
-from models.coverage import MEASURES
+from models.measures import INDICATORS, LEVEL_LABELS
+from models.schoolyear import previous_school_year
 from models.settings import get_settings
-from views.formatting import format_number
 from views.maps import coverage_map
+from views.tables import comparison_table
 from views.ui import page_context, page_header, table_with_downloads
+
+SHOWN = ["population_count", "schools_count", "referent_fte", "inhabitants_per_referent", "events_count",
+         "events_per_10k", "schools_not_reached_count", "ambassadors_count", "ambassadors_per_10k",
+         "sectors_without_ambassador_count", "remediation_capacity_count", "remediation_free_count",
+         "remediation_per_10k", "event_distance_km", "remediation_distance_km", "coverage_index"]
 
 context = page_context()
 page_header("Fiche territoire", context, ("referents", "events", "ambassadors", "remediation"))
 args = (context.database_url, context.viewer, context.region_code)
+last_year = previous_school_year(context.school_year)
 
 left, right = st.columns([1, 3])
-level = left.radio("Type de territoire", ["departement", "epci"], key="sheet_level",
-                   format_func={"departement": "Département", "epci": "EPCI"}.get)
+level = left.radio("Type de territoire", ["departement", "epci", "zoning"], key="sheet_level",
+                   format_func=LEVEL_LABELS.get)
 candidates = read.measures(*args, level, context.departement_code, context.school_year, context.today)
+if candidates.empty:
+    st.info("Aucun territoire de ce type pour ces filtres.")
+    st.stop()
 labels = dict(zip(candidates.territory_code, candidates.name + " (" + candidates.territory_code + ")"))
 code = right.selectbox("Territoire", list(labels), format_func=labels.get, key=f"sheet_{level}")
-row = candidates.set_index("territory_code").loc[code]
-region = read.measures(*args, "region", None, context.school_year, context.today).iloc[0]
+parent_level, parent_code = read.parent_of(context.database_url, context.region_code, level, code)
+
+columns = {labels[code]: read.measures(*args, level, None, context.school_year, context.today)
+           .set_index("territory_code").loc[code]}
+if parent_level != "region":
+    parent = read.measures(*args, parent_level, None, context.school_year, context.today).set_index(
+        "territory_code").loc[parent_code]
+    columns[f"{parent['name']} ({LEVEL_LABELS[parent_level].lower()})"] = parent
+columns[read.region(context.database_url, context.region_code)["name"]] = read.measures(
+    *args, "region", None, context.school_year, context.today).iloc[0]
+previous = read.measures(*args, level, None, last_year, context.today).set_index("territory_code")
+if code in previous.index:
+    columns[f"{labels[code]} en {last_year.replace('-', '–')}"] = previous.loc[code]
 
 st.subheader(labels[code])
-shown = ["events_per_10k", "ambassadors_per_10k", "remediation_per_10k", "inhabitants_per_referent"]
-cols = st.columns(4)
-cols[0].metric("Habitants", format_number(row.population_count))
-cols[1].metric("Lycées", format_number(row.schools_count))
-cols[2].metric("Événements", format_number(row.events_count))
-cols[3].metric("Ambassadeurs actifs", format_number(row.ambassadors_count))
-cols = st.columns(4)
-for col, key in zip(cols, shown):
-    measure = MEASURES[key]
-    value, reference = row[measure.column], region[measure.column]
-    delta = None if reference != reference or value != value else value - reference
-    col.metric(measure.label, format_number(value, measure.decimals),
-               delta=None if delta is None else f"{format_number(delta, measure.decimals)} vs région",
-               delta_color="normal" if measure.is_higher_better else "inverse")
+st.caption("Rapporté au territoire parent, à la région et à l'année scolaire précédente. Les densités "
+           "(pour 10 000 habitants) et l'indice se comparent d'un territoire à l'autre ; les effectifs non.")
+comparison = comparison_table(columns, {key: INDICATORS[key] for key in SHOWN})
+st.dataframe(comparison, hide_index=True, width="stretch", height=600)
 
 st.markdown("**Communes du territoire : événements pour 10 000 habitants**")
-communes = read.communes(context.database_url, context.region_code)
-in_territory = communes[communes[f"{level}_code"] == code].commune_code
+members = read.members_of(context.database_url, context.region_code, level, code)
 values = read.measures(*args, "commune", None, context.school_year, context.today)
-values = values[values.territory_code.isin(in_territory)]
+values = values[values.territory_code.isin(members)]
 shapes = read.shapes(context.database_url, context.region_code, "commune")
 settings = get_settings()
-st_folium(coverage_map(shapes[shapes.territory_code.isin(in_territory)], values, MEASURES["events_per_10k"],
+st_folium(coverage_map(shapes[shapes.territory_code.isin(members)], values, INDICATORS["events_per_10k"],
                        tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
                        level_label="Commune"),
           key=f"sheet-map-{code}", height=460, use_container_width=True, returned_objects=[])
 table_with_downloads(values.sort_values("population_count", ascending=False), {
     "territory_code": ("Code", None), "name": ("Commune", None), "population_count": ("Habitants", 0),
     "schools_count": ("Lycées", 0), "events_count": ("Événements", 0), "ambassadors_count": ("Ambassadeurs", 0),
-    "remediation_capacity_count": ("Places de remédiation", 0),
+    "remediation_capacity_count": ("Places de remédiation", 0), "event_distance_km": ("Distance événement (km)", 1),
+    "remediation_distance_km": ("Distance place libre (km)", 1),
 }, f"maillage-fiche-{code}-{context.school_year}", key="sheet-communes", height=360)

@@ -51,10 +51,13 @@ class LegendClass:
 
 def legend_classes(values: pd.Series, measure: Measure, class_count: int = 5) -> list[LegendClass]:
     """Classes for a measure: "none" (zero, a gap), then quantile classes of positive values."""
-    positive = values[values > 0].dropna()
     classes = []
-    if (values == 0).any():
-        classes.append(LegendClass(ZERO_COLOUR, "Aucun (0)", 0.0, 0.0))
+    if measure.is_higher_better:  # zero is a gap only where more is better (0 km to a resource is not)
+        positive = values[values > 0].dropna()
+        if (values == 0).any():
+            classes.append(LegendClass(ZERO_COLOUR, "Aucun (0)", 0.0, 0.0))
+    else:
+        positive = values[values >= 0].dropna()
     if not positive.empty:
         breaks = np.quantile(positive, np.linspace(0, 1, class_count + 1))
         if measure.decimals == 0:  # counts: whole-number bounds, so labels never read "2 à 2"
@@ -173,9 +176,30 @@ def _add_points(fmap: folium.Map, layer: PointLayer) -> None:
     group.add_to(fmap)
 
 
+@dataclass
+class AreaOverlay:
+    """Outlines drawn over the choropleth (e.g. zones blanches): geometry and a label column."""
+
+    name: str
+    shapes: gpd.GeoDataFrame
+    colour: str = "#b2182b"
+
+
+def _add_overlay(fmap: folium.Map, overlay: AreaOverlay) -> None:
+    frame = overlay.shapes[overlay.shapes.geometry.notna()][["label", "geometry"]].copy()
+    frame["label"] = frame.label.map(lambda text: html.escape(str(text)))
+    group = folium.FeatureGroup(name=html.escape(f"{overlay.name} ({format_number(len(frame))})"))
+    if not frame.empty:
+        folium.GeoJson(json.loads(frame.to_json(drop_id=True)),
+                       style_function=lambda _f, colour=overlay.colour: {
+                           "fillColor": colour, "color": colour, "weight": 1.2, "fillOpacity": 0.45},
+                       tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False, sticky=True)).add_to(group)
+    group.add_to(fmap)
+
+
 def coverage_map(shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Measure,
                  point_layers: list[PointLayer] = (), tile_url: str = "", tile_attribution: str = "",
-                 level_label: str = "Territoire") -> folium.Map:
+                 level_label: str = "Territoire", overlays: list[AreaOverlay] = ()) -> folium.Map:
     """A choropleth of one measure over territories, with optional point layers and a legend.
 
     `shapes` has territory_code, name and geometry; `values` has territory_code and the
@@ -203,10 +227,12 @@ def coverage_map(shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Measur
                                       aliases=[html.escape(level_label), html.escape(measure.label)],
                                       sticky=True),
     ).add_to(fmap)
+    for overlay in overlays:
+        _add_overlay(fmap, overlay)
     for layer in point_layers:
         _add_points(fmap, layer)
     Legend(measure.label, classes, list(point_layers)).add_to(fmap)
-    if point_layers:
+    if point_layers or overlays:
         folium.LayerControl(collapsed=False).add_to(fmap)
     if not merged.empty:
         west, south, east, north = merged.total_bounds

@@ -95,3 +95,14 @@ def rated_table(shown: pd.DataFrame, ratings: pd.DataFrame):
                 for r in ratings[column.name]]
 
     return shown.style.apply(colours, axis=0)
+
+
+def comparison_table(columns: dict[str, pd.Series], indicators: dict) -> pd.DataFrame:
+    """Indicators as rows, compared territories (or years) as columns, French formats."""
+    rows = []
+    for key, indicator in indicators.items():
+        row = {"Indicateur": indicator.label}
+        for title, values in columns.items():
+            row[title] = format_number(values.get(key), indicator.decimals)
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -210,10 +210,12 @@ def test_lower_is_better_reverses_the_colours():
     measure = MEASURES["inhabitants_per_referent"]
     assert measure.is_higher_better is False
     classes = legend_classes(VALUES, measure)
-    assert [c.colour for c in classes[1:-1]] == CLASS_COLOURS[::-1]
+    # Zero is no gap where less is better (0 km to a resource): no "Aucun" class, 0 is the best colour.
+    assert "Aucun (0)" not in [c.label for c in classes]
+    assert [c.colour for c in classes[:-1]] == CLASS_COLOURS[::-1]
+    assert colour_for(0.0, classes) == CLASS_COLOURS[-1]
     assert colour_for(10.0, classes) == CLASS_COLOURS[0]
-    assert colour_for(1.0, classes) == CLASS_COLOURS[-1]
-    assert classes[1].label == "1 à 3"  # the measure's 0 decimals
+    assert classes[0].label == "0 à 2"  # the measure's 0 decimals
 
 
 # --- point layers ---------------------------------------------------------------------------------------------------
