@@ -65,6 +65,7 @@ def _from_wkb(series: pd.Series) -> np.ndarray:
 
 def _points_from_wkb(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     points = _from_wkb(series)
+    points[shapely.is_empty(points)] = None  # the package has a few "POINT EMPTY" town halls
     return shapely.get_y(points), shapely.get_x(points)
 
 
