@@ -16,7 +16,7 @@ from models.territory import Commune, Departement, Region
 from views.formatting import format_number
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/referents.py", "pages/events.py", "pages/ambassadors.py",
-         "pages/remediation.py", "pages/territory.py", "pages/data.py"]
+         "pages/remediation.py", "pages/next_steps.py", "pages/territory.py", "pages/data.py"]
 YEAR = school_year_label(date.today())
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -127,3 +127,40 @@ def test_filters_live_in_the_url(app_env):
     app = run_page("pages/events.py", "80")
     assert app.query_params.get("dep") == ["80"] or app.query_params.get("dep") == "80"
     assert "Somme" in app.caption[0].value
+
+
+def test_overview_states_five_gaps_and_the_index_formula(app_env):
+    app = run_page("pages/overview.py")
+    gaps = [m.value for m in app.markdown if m.value.startswith("- ")]
+    assert len(gaps) == 5
+    assert any("habitants" in gap for gap in gaps)
+    assert any("Indice de couverture = moyenne" in c.value for c in app.caption)
+
+
+def test_overview_shows_the_stored_indicator_values(app_env):
+    from models.queries import read_stored_measures
+
+    stored = read_stored_measures(get_engine(app_env), "32", "region", YEAR).iloc[0]
+    app = run_page("pages/overview.py")
+    assert metric(app, "Participants") == format_number(stored.participants_count)
+    assert metric(app, "Places de remédiation") == format_number(stored.remediation_capacity_count)
+
+
+def test_map_page_with_white_zones_and_zoning_level(app_env):
+    app = run_page("pages/map.py")
+    app.selectbox(key="map_white").set_value("remediation").run()
+    assert not app.exception
+    app.radio(key="map_level").set_value("zoning").run()
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert len(table) == 6  # the six référents' sectors of the demo
+
+
+def test_next_steps_lists_the_greedy_choice(app_env):
+    app = run_page("pages/next_steps.py")
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert list(table["Rang"][:3]) == ["1", "2", "3"]
+    reached = [int(v.replace("\u202f", "")) for v in table["Habitants atteints"]]
+    assert reached == sorted(reached, reverse=True)  # greedy: each pick reaches no more than the one before
+    assert any("Méthode" in m.value for m in app.markdown)
