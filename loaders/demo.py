@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlmodel import Session
 
 from loaders.store import Progress, _audit, _no_progress, frame_records, get_meta, set_meta, upsert
@@ -32,7 +32,7 @@ from models.resources import (
 from models.schoolyear import school_year_bounds, school_year_of
 from models.territory import Commune, Epci, Zoning, ZoningCommune
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 DEMO_SOURCE = "Générateur de démonstration Maillage"
 
 FIRST_NAMES = [
@@ -42,7 +42,7 @@ FIRST_NAMES = [
     "Sébastien", "Lucie", "Mehdi", "Anaïs", "Florent", "Justine", "Kevin", "Marion", "Bastien",
 ]
 LAST_NAMES = [
-    "Martin", "Bernard", "Dubois", "Lefebvre", "Leroy", "Moreau", "Lambert", "Fontaine", "Roussel", "Caron",
+    "Martin", "Bernard", "Lefebvre", "Leroy", "Moreau", "Lambert", "Fontaine", "Roussel", "Caron",
     "Lemaire", "Dupont", "Delattre", "Vasseur", "Carpentier", "Lecomte", "Boucher", "Deschamps", "Hamel",
     "Prévost", "Masson", "Gauthier", "Renard", "Duhamel", "Lucas", "Marchand", "Poulain", "Devos", "Lemoine",
     "Vandamme", "Bouchez", "Descamps", "Mercier", "Leclercq", "Benali", "Haddad", "Nowak", "Kowalski",
@@ -356,6 +356,14 @@ def generate_demo(communes: pd.DataFrame, epci: pd.DataFrame, schools: pd.DataFr
                     structures, snapshots, indicator_values)
 
 
+def _resync_sequences(session: Session, models) -> None:
+    """After rows written with explicit ids, move PostgreSQL's id sequences past them."""
+    for model in models:
+        table = model.__table__.name
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
+
+
 def _read(engine: Engine, statement) -> pd.DataFrame:
     with Session(engine) as session:
         result = session.execute(statement)
@@ -393,6 +401,9 @@ def load_demo(engine: Engine, region_code: str, seed: int, today: date | None = 
         upsert(session, Indicator, [dict(row, is_demo=True) for row in INDICATORS])
         session.add_all([IndicatorValue(**row) for row in frame_records(demo.indicator_values,
                                                                          demo.indicator_values.columns)])
+        if session.get_bind().dialect.name == "postgresql":
+            _resync_sequences(session, (Referent, Zoning, Event, Ambassador, RemediationStructure, Mobilisation,
+                                        ReferentArea, IndicatorValue))
         total = sum(len(f) for f in (demo.referents, demo.events, demo.ambassadors, demo.structures))
         _audit(session, "demo", DEMO_SOURCE, total,
                f"Données de démonstration : {len(demo.referents)} référents, {len(demo.events)} événements, "
