@@ -9,7 +9,7 @@ from models.schoolyear import previous_school_year
 from models.settings import get_settings
 from views.maps import coverage_map
 from views.tables import comparison_table
-from views.ui import page_context, page_header, table_with_downloads
+from views.ui import download_buttons, page_context, page_header, table_with_downloads
 
 SHOWN = ["population_count", "schools_count", "referent_fte", "inhabitants_per_referent", "events_count",
          "events_per_10k", "schools_not_reached_count", "ambassadors_count", "ambassadors_per_10k",
@@ -49,6 +49,8 @@ st.caption("Rapporté au territoire parent, à la région et à l'année scolair
            "(pour 10 000 habitants) et l'indice se comparent d'un territoire à l'autre ; les effectifs non.")
 comparison = comparison_table(columns, {key: INDICATORS[key] for key in SHOWN})
 st.dataframe(comparison, hide_index=True, width="stretch", height=600)
+download_buttons(comparison_table(columns, {key: INDICATORS[key] for key in SHOWN}, raw=True),
+                 f"maillage-comparaison-{code}-{context.school_year}", key="sheet-comparison")
 
 st.markdown("**Communes du territoire : événements pour 10 000 habitants**")
 members = read.members_of(context.database_url, context.region_code, level, code)

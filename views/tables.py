@@ -97,12 +97,13 @@ def rated_table(shown: pd.DataFrame, ratings: pd.DataFrame):
     return shown.style.apply(colours, axis=0)
 
 
-def comparison_table(columns: dict[str, pd.Series], indicators: dict) -> pd.DataFrame:
-    """Indicators as rows, compared territories (or years) as columns, French formats."""
+def comparison_table(columns: dict[str, pd.Series], indicators: dict, raw: bool = False) -> pd.DataFrame:
+    """Indicators as rows, compared territories (or years) as columns; French formats unless `raw`."""
     rows = []
     for key, indicator in indicators.items():
         row = {"Indicateur": indicator.label}
         for title, values in columns.items():
-            row[title] = format_number(values.get(key), indicator.decimals)
+            value = values.get(key)
+            row[title] = value if raw else format_number(value, indicator.decimals)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -78,7 +78,11 @@ def table_with_downloads(frame: pd.DataFrame, columns: dict[str, tuple[str, int 
         st.info(empty_message)
         return
     st.dataframe(display_table(frame, columns), hide_index=True, width="stretch", height=height or "auto")
-    raw = export_frame(frame, columns)
+    download_buttons(export_frame(frame, columns), file_stem, key)
+
+
+def download_buttons(raw: pd.DataFrame, file_stem: str, key: str) -> None:
+    """CSV (`;`, UTF-8 BOM) and XLSX downloads of a table."""
     left, right, _ = st.columns([1, 1, 4])
     left.download_button("Télécharger (CSV)", to_csv_bytes(raw), f"{file_stem}.csv", "text/csv", key=f"{key}-csv")
     right.download_button("Télécharger (Excel)", to_xlsx_bytes(raw), f"{file_stem}.xlsx",

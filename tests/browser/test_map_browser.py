@@ -112,20 +112,22 @@ def test_map_draws_polygons_with_nothing_from_outside(app_url, browser):
 def test_hostile_names_are_shown_as_text_not_run(app_url, browser):
     page, frame, _ = _open_map(browser, app_url + "/carte")
     assert frame is not None
-    # Hover every EPCI until the hostile one's tooltip shows: its name must appear as text.
-    shapes = frame.locator("path.leaflet-interactive")
-    shown = False
-    for index in range(shapes.count()):
-        try:
-            shapes.nth(index).hover(timeout=1000, force=True)
-        except Exception:
-            continue
-        tooltip = frame.locator(".leaflet-tooltip")
-        if tooltip.count() and "CC du Test" in tooltip.first.inner_text():
-            assert '<img src=x onerror="window.__pwned=1">' in tooltip.first.inner_text()
-            shown = True
-            break
-    assert shown, "l'infobulle du territoire au nom piégé n'a pas été trouvée"
+    # Hover every shape (events sent to the shape itself: points may lie over a polygon's centre)
+    # until the hostile EPCI's tooltip shows: its name must appear as text.
+    text = frame.evaluate("""() => {
+        for (const shape of document.querySelectorAll("path.leaflet-interactive")) {
+            const box = shape.getBoundingClientRect();
+            const at = {bubbles: true, clientX: box.x + box.width / 2, clientY: box.y + box.height / 2};
+            shape.dispatchEvent(new MouseEvent("mouseover", at));
+            shape.dispatchEvent(new MouseEvent("mousemove", at));
+            const tooltip = document.querySelector(".leaflet-tooltip");
+            if (tooltip && tooltip.innerText.includes("CC du Test")) { return tooltip.innerText; }
+            shape.dispatchEvent(new MouseEvent("mouseout", at));
+        }
+        return null;
+    }""")
+    assert text is not None, "l'infobulle du territoire au nom piégé n'a pas été trouvée"
+    assert '<img src=x onerror="window.__pwned=1">' in text
     assert frame.evaluate("() => window.__pwned") is None
     assert frame.locator("img[src='x']").count() == 0
     page.close()
