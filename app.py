@@ -63,7 +63,8 @@ def sidebar_filters() -> None:
 
 
 _assets_installed()
-ensure_store()
+# Pages are registered before anything else runs, so that a shared link (/carte?dep=59) finds its page
+# even on the first start, while the store is being built.
 navigation = st.navigation([
     st.Page("pages/overview.py", title="Vue d'ensemble", icon=":material/dashboard:", url_path="vue-ensemble",
             default=True),
@@ -77,6 +78,7 @@ navigation = st.navigation([
     st.Page("pages/territory.py", title="Fiche territoire", icon=":material/location_on:", url_path="fiche-territoire"),
     st.Page("pages/data.py", title="Données", icon=":material/database:", url_path="donnees"),
 ])
+ensure_store()
 sidebar_filters()
 st.sidebar.caption("Maillage · couverture territoriale de l'orientation")
 navigation.run()
