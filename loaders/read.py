@@ -239,3 +239,9 @@ def next_sites(database_url: str, viewer: Viewer, region_code: str, departement_
     names = epci(database_url, region_code).set_index("epci_code").name
     frame["epci_name"] = frame.commune_code.map(located.epci_code).map(names).fillna("–")
     return frame
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def indicator_catalogue(database_url: str, region_code: str) -> pd.DataFrame:
+    """The indicator store's definitions, sources and freshness."""
+    return queries.read_indicator_catalogue(engine_for(database_url), region_code)

@@ -310,3 +310,16 @@ def read_stored_measures(engine: Engine, region_code: str, level: str, period: s
     if frame.empty:
         return pd.DataFrame(columns=["territory_code"])
     return frame.pivot(index="territory_code", columns="indicator_code", values="value").reset_index()
+
+
+def read_indicator_catalogue(engine: Engine, region_code: str) -> pd.DataFrame:
+    """Every indicator with its source, periodicity, periods held and last computation or load."""
+    codes = [region_code, *read_departements(engine, region_code).departement_code]
+    values = read_frame(engine, select(
+        IndicatorValue.indicator_code, func.count().label("values_count"),
+        func.min(IndicatorValue.period).label("first_period"), func.max(IndicatorValue.period).label("last_period"),
+        func.max(IndicatorValue.computed_at).label("computed_at"),
+    ).where(IndicatorValue.territory_code.in_(codes)).group_by(IndicatorValue.indicator_code))
+    catalogue = read_frame(engine, select(Indicator.indicator_code, Indicator.label, Indicator.unit, Indicator.source,
+                                          Indicator.periodicity, Indicator.is_demo))
+    return catalogue.merge(values, on="indicator_code", how="left").sort_values(["source", "indicator_code"])

@@ -26,6 +26,17 @@ if any(demo.values()):
     st.warning("Les référents, événements, ambassadeurs et places de remédiation sont des **données de "
                "démonstration** tant que la région n'a pas importé les siennes.", icon=":material/warning:")
 
+st.subheader("Entrepôt d'indicateurs")
+st.caption("Chaque indicateur avec sa source et sa périodicité. Ceux de source « calcul Maillage » sont recalculés "
+           "après chaque chargement (python -m loaders compute), un instantané par année scolaire ; les valeurs "
+           "régionales et départementales sont comptées ici.")
+table_with_downloads(read.indicator_catalogue(context.database_url, context.region_code), {
+    "indicator_code": ("Code", None), "label": ("Indicateur", None), "unit": ("Unité", None),
+    "source": ("Source", None), "periodicity": ("Périodicité", None), "first_period": ("Depuis", None),
+    "last_period": ("Jusqu'à", None), "computed_at": ("Calculé ou chargé le", None),
+    "values_count": ("Valeurs", 0), "is_demo": ("Démonstration", None),
+}, "maillage-indicateurs", key="data-indicators", height=300)
+
 st.subheader("Contenu de l'entrepôt")
 table_with_downloads(read.counts_frame(counts), {"label": ("Table", None), "rows_count": ("Lignes", 0)},
                      "maillage-entrepot", key="data-counts")
