@@ -4,42 +4,11 @@ Everything is first attached to communes, then summed to any level, so that a
 département, an EPCI or a custom zoning are computed the same way.
 """
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 LEVEL_KEYS = {"region": "region_code", "departement": "departement_code", "epci": "epci_code",
               "commune": "commune_code"}
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A figure that can be mapped: its column, French label and how to print it."""
-
-    column: str
-    label: str
-    unit: str
-    decimals: int = 0
-    is_higher_better: bool = True
-
-
-MEASURES = {
-    "events_count": Measure("events_count", "Événements", "événements"),
-    "events_per_10k": Measure("events_per_10k", "Événements pour 10 000 habitants", "pour 10 000 hab.", 2),
-    "participants_count": Measure("participants_count", "Participants aux événements", "participants"),
-    "ambassadors_count": Measure("ambassadors_count", "Ambassadeurs actifs", "ambassadeurs"),
-    "ambassadors_per_10k": Measure("ambassadors_per_10k", "Ambassadeurs pour 10 000 habitants",
-                                   "pour 10 000 hab.", 2),
-    "remediation_capacity_count": Measure("remediation_capacity_count", "Places de remédiation", "places"),
-    "remediation_free_count": Measure("remediation_free_count", "Places de remédiation libres", "places"),
-    "remediation_per_10k": Measure("remediation_per_10k", "Places de remédiation pour 10 000 habitants",
-                                   "pour 10 000 hab.", 2),
-    "referent_fte": Measure("referent_fte", "Référents (équivalents temps plein)", "ETP", 2),
-    "inhabitants_per_referent": Measure("inhabitants_per_referent", "Habitants par référent (ETP)",
-                                        "habitants", 0, is_higher_better=False),
-    "schools_count": Measure("schools_count", "Lycées", "lycées"),
-}
 
 
 def _count_by_commune(frame: pd.DataFrame, value: str | None = None) -> pd.Series:

@@ -17,7 +17,7 @@ from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from jinja2 import Template
 
-from models.coverage import Measure
+from models.measures import Indicator
 from views.formatting import format_number
 
 ASSET_URL = "/app/static/vendor"
@@ -49,7 +49,7 @@ class LegendClass:
     upper: float | None = None
 
 
-def legend_classes(values: pd.Series, measure: Measure, class_count: int = 5) -> list[LegendClass]:
+def legend_classes(values: pd.Series, measure: Indicator, class_count: int = 5) -> list[LegendClass]:
     """Classes for a measure: "none" (zero, a gap), then quantile classes of positive values."""
     classes = []
     if measure.is_higher_better:  # zero is a gap only where more is better (0 km to a resource is not)
@@ -197,7 +197,7 @@ def _add_overlay(fmap: folium.Map, overlay: AreaOverlay) -> None:
     group.add_to(fmap)
 
 
-def coverage_map(shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Measure,
+def coverage_map(shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Indicator,
                  point_layers: list[PointLayer] = (), tile_url: str = "", tile_attribution: str = "",
                  level_label: str = "Territoire", overlays: list[AreaOverlay] = ()) -> folium.Map:
     """A choropleth of one measure over territories, with optional point layers and a legend.

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from folium.plugins import FastMarkerCluster
 
-from models.coverage import MEASURES, aggregate_measures, commune_measures
+from models.coverage import aggregate_measures, commune_measures
+from models.measures import INDICATORS as MEASURES
 from tests.fixtures import tiny_communes, tiny_events, tiny_remediation, tiny_resources, tiny_shapes
 from views.maps import (
     CLASS_COLOURS,
