@@ -176,7 +176,7 @@ def _events(rng, communes, schools, region_code, first_year: int, today: date):
                                 else f"{today.year - 1}-{today.year}")
     # Events happen during the school year, not in the July-August holidays.
     school_days = [day.date() for day in pd.date_range(start, end) if day.month not in (7, 8)]
-    count = int(150 * communes.population_count.sum() / 1_000_000 / 2) * 3  # about 150 per million per year
+    count = int(75 * communes.population_count.sum() / 1_000_000) * 3  # 75 per million inhabitants a year, 3 years
     types = list(EVENT_TYPES)
     kinds = rng.choice(types, size=count, p=[EVENT_TYPES[t][0] for t in types])
     picked = rng.choice(len(communes), size=count, p=_weights(communes.population_count, 1.25))
