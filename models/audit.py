@@ -25,3 +25,16 @@ class ImportBatch(SQLModel, table=True):
     rows_refused: int = 0
     status: str = Field(default="ok", description="ok, refusé, partiel")
     note: str = Field(default="", description="Commentaire en français")
+
+
+class ImportRefusal(SQLModel, table=True):
+    """A row an import refused, kept with its reasons so that it can be fixed and imported again.
+
+    Rows of référents or ambassadors hold personal data: only roles that may see contacts get them back.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    batch_id: int = Field(foreign_key="importbatch.id", index=True)
+    line_number: int = Field(description="Ligne du fichier (la ligne 1 est l'en-tête)")
+    row_json: str = Field(description="Cellules de la ligne telles que lues, par colonne (JSON)")
+    reasons: str = Field(description="Motifs du refus, en français")
