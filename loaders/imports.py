@@ -81,15 +81,15 @@ class ImportCheck:
         """Every row accepted."""
         return not self.errors
 
-    def preview(self, places: Places, limit: int = 20) -> pd.DataFrame:
-        """The first accepted rows as understood, under the template's French headers."""
+    def preview(self, commune_names: dict[str, str], limit: int = 20) -> pd.DataFrame:
+        """The first accepted rows as understood (communes named), under the template's French headers."""
         rows = []
         for record in self.records[:limit]:
             row = {"Ligne": record["_line"]}
             for column in self.kind.columns:
                 value = record.get(column.key)
-                if column.key == "commune" and value in places.communes:
-                    value = f"{places.communes[value][0]} ({value})"
+                if column.key == "commune" and value in commune_names:
+                    value = f"{commune_names[value]} ({value})"
                 elif isinstance(value, list):
                     value = ", ".join(value)
                 row[column.header] = value
@@ -595,19 +595,27 @@ def import_file(engine: Engine, kind_name: str, content: bytes, file_name: str, 
                 keep_valid: bool = False, dry_run: bool = False, sheet: str | None = None,
                 imported_by: str | None = None, white_zone_km: float = 20.0,
                 progress: Progress | None = None) -> ImportReport:
-    """Check, write and recompute the measures: what the CLI and the page both do.
+    """Check, write and recompute the measures: what the CLI does.
 
     Raises FileRefused when the file cannot be read at all.
     """
     progress = progress or (lambda _fraction, _message: None)
     progress(0.0, "Lecture et vérification du fichier…")
     check = check_file(engine, kind_name, content, file_name, region_code, sheet)
+    return apply_check(engine, check, keep_valid, dry_run, imported_by, white_zone_km, progress)
+
+
+def apply_check(engine: Engine, check: ImportCheck, keep_valid: bool = False, dry_run: bool = False,
+                imported_by: str | None = None, white_zone_km: float = 20.0,
+                progress: Progress | None = None) -> ImportReport:
+    """Write a checked file, then recompute the coverage measures if anything changed (the page's import)."""
+    progress = progress or (lambda _fraction, _message: None)
     progress(0.4, "Écriture dans l'entrepôt…")
     report = write_check(engine, check, keep_valid, imported_by, dry_run)
     if report.rows_added or report.rows_updated or report.demo_removed:
         from loaders.compute import compute_store
 
-        compute_store(engine, region_code, white_zone_km,
+        compute_store(engine, check.region_code, white_zone_km,
                       progress=lambda fraction, message: progress(0.6 + 0.4 * fraction, message))
     progress(1.0, report.summary())
     return report
@@ -631,7 +639,7 @@ def refused_rows(engine: Engine, viewer: Viewer, batch_id: int) -> pd.DataFrame:
     return pd.DataFrame(records)
 
 
-__all__ = ["FileRefused", "ImportCheck", "ImportReport", "RowError", "check_file", "import_file",
+__all__ = ["FileRefused", "ImportCheck", "ImportReport", "RowError", "apply_check", "check_file", "import_file",
            "refused_rows", "write_check"]
 
 
@@ -701,17 +709,23 @@ def _export_remediation(engine: Engine, region_code: str) -> pd.DataFrame:
 
 
 def _export_indicators(engine: Engine, region_code: str) -> pd.DataFrame:
-    """Loaded indicators only: those Maillage computes are recomputed, not imported."""
+    """Loaded indicators only: those Maillage computes are recomputed, not imported.
+
+    Once the région has loaded real values, the demo values left for other indicators stay out: importing
+    the export would otherwise turn them into real data.
+    """
     places_codes = set(read_places(engine, region_code).communes)
     frame = read_frame(engine, select(IndicatorValue.indicator_code, IndicatorValue.territory_level.label("level"),
                                       IndicatorValue.territory_code, IndicatorValue.period, IndicatorValue.value,
-                                      Indicator.source, Indicator.label, Indicator.unit)
+                                      Indicator.source, Indicator.label, Indicator.unit, IndicatorValue.is_demo)
                        .join(Indicator, Indicator.indicator_code == IndicatorValue.indicator_code)
                        .where(IndicatorValue.indicator_code.not_in(list(INDICATORS)))
                        .order_by(IndicatorValue.indicator_code, IndicatorValue.territory_level,
                                  IndicatorValue.territory_code, IndicatorValue.period))
     territories = {region_code, *places_codes, *_region_territories(engine, region_code)}
-    return frame[frame.territory_code.isin(territories)]
+    frame = frame[frame.territory_code.isin(territories)]
+    real = ~frame.is_demo.astype(bool)
+    return frame[real] if real.any() else frame
 
 
 def _region_territories(engine: Engine, region_code: str) -> set[str]:

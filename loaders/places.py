@@ -151,6 +151,12 @@ def read_places(engine: Engine, region_code: str) -> Places:
     names: dict[str, set[str]] = {}
     for name, code in [*zip(communes.name, communes.commune_code), *zip(aliases.name, aliases.commune_code)]:
         names.setdefault(normalize_place_name(name), set()).add(code)
+    # An associated commune is often written without its commune's name: « Hellemmes » for « Hellemmes-Lille ».
+    commune_names = dict(zip(communes.commune_code, communes.name))
+    for name, code in zip(aliases.name, aliases.commune_code):
+        alias, parent = normalize_place_name(name), normalize_place_name(commune_names[code])
+        if alias.endswith(" " + parent) and alias != parent:
+            names.setdefault(alias.removesuffix(" " + parent), set()).add(code)
     postal_codes: dict[str, set[str]] = {}
     for postal_code, code in zip(postal.postal_code, postal.commune_code):
         postal_codes.setdefault(postal_code, set()).add(code)

@@ -8,6 +8,7 @@ cells themselves are parsed later (loaders.parsing), column by column.
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -102,10 +103,25 @@ def _read_csv(content: bytes) -> RawTable:
         raise FileRefused(f"CSV mal formé vers la ligne {reader.line_num} : {error}") from None
     if not rows:
         raise FileRefused("fichier vide")
+    _refuse_unclosed_quote(text, separator)
     (_, header), data = rows[0], rows[1:]
     # Record numbers, as a spreadsheet shows them: line 1 is the header.
     numbered = [(index + 2, record) for index, (_, record) in enumerate(data)]
     return RawTable([str(h) for h in header], numbered, encoding=encoding, separator=separator)
+
+
+def _refuse_unclosed_quote(text: str, separator: str) -> None:
+    """A quote opened and never closed: the lenient reader would merge every following row into one cell."""
+    strict = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+    records = 0
+    try:
+        for _ in strict:
+            records += 1
+    except csv.Error as error:
+        if "unexpected end of data" in str(error):
+            raise FileRefused(f"guillemet (\") ouvert à la ligne {records + 1} et jamais refermé : toutes les lignes "
+                              "qui suivent seraient lues comme une seule cellule ; corrigez ce guillemet") from None
+        # Other strict-mode complaints (a stray quote inside a cell) read fine leniently, as Excel does.
 
 
 def _read_xlsx(content: bytes, sheet: str | None) -> RawTable:
@@ -123,7 +139,12 @@ def _read_xlsx(content: bytes, sheet: str | None) -> RawTable:
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.worksheets[0]
-        rows = list(_sheet_rows(worksheet))
+        try:
+            rows = list(_sheet_rows(worksheet))
+        # A sheet cut short: ElementTree's and lxml's XML errors are both SyntaxErrors.
+        except (SyntaxError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError) as error:
+            raise FileRefused(f"classeur Excel illisible : la feuille est endommagée ({type(error).__name__})") \
+                from None
     finally:
         workbook.close()
     if not rows:

@@ -214,7 +214,8 @@ def read_indicator_values(engine: Engine, region_code: str, level: str = "depart
 def read_import_batches(engine: Engine) -> pd.DataFrame:
     """The audit of data loads, newest first."""
     return read_frame(engine, select(
-        ImportBatch.started_at, ImportBatch.kind, ImportBatch.file_name, ImportBatch.imported_by,
+        ImportBatch.id, ImportBatch.started_at, ImportBatch.kind, ImportBatch.file_sha256, ImportBatch.file_name,
+        ImportBatch.imported_by,
         ImportBatch.rows_read, ImportBatch.rows_written, ImportBatch.rows_refused, ImportBatch.status,
         ImportBatch.note).order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc()))
 
@@ -288,13 +289,27 @@ def read_sectors(engine: Engine, region_code: str) -> tuple[str, ...]:
 
 
 def read_school_years_with_data(engine: Engine, region_code: str, today: date) -> list[str]:
-    """School years from the first event or snapshot to the current one."""
-    first = read_frame(engine, select(func.min(Event.start_date).label("d")).where(Event.region_code == region_code)).d
+    """School years from the first event, or the first year already measured, to the current one.
+
+    Years measured before keep being recomputed: when an import removes the demo events, their counts must go.
+    """
+    from models.measures import INDICATORS
     from models.schoolyear import school_year_of
 
+    first = read_frame(engine, select(func.min(Event.start_date).label("d")).where(Event.region_code == region_code)).d
+    measured = read_frame(engine, select(IndicatorValue.period).distinct().where(
+        IndicatorValue.territory_level == "region", IndicatorValue.territory_code == region_code,
+        IndicatorValue.indicator_code.in_(list(INDICATORS)))).period
     current = school_year_of(today)[0]
-    start = school_year_of(pd.Timestamp(first.iloc[0]).date())[0] if first.notna().iloc[0] else current
-    return [f"{year}-{year + 1}" for year in range(min(start, current), current + 1)]
+    starts = [current, *(int(period[:4]) for period in measured if _is_school_year(period))]
+    if first.notna().iloc[0]:
+        starts.append(school_year_of(pd.Timestamp(first.iloc[0]).date())[0])
+    return [f"{year}-{year + 1}" for year in range(min(starts), current + 1)]
+
+
+def _is_school_year(period: str) -> bool:
+    return (len(period) == 9 and period[4] == "-" and period[:4].isdigit() and period[5:].isdigit()
+            and int(period[5:]) == int(period[:4]) + 1)
 
 
 def read_stored_measures(engine: Engine, region_code: str, level: str, period: str,
