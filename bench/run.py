@@ -2,6 +2,10 @@
 
 - compute_region_s: all measures of one school year for Hauts-de-France with the demo data
   (reading the store + computing every level), and store_region_s: the same plus writing the snapshot.
+- import_100k_events_s: a 100,000-row events CSV (French Excel: `;`, UTF-8 with BOM, dd/mm/yyyy,
+  communes by name or code) checked, written and the measures recomputed, in a fresh process on the
+  Hauts-de-France store; with its parts (check, write, recompute), the re-import of the same file
+  (nothing changes), and the peak memory of checking a clean file against a file whose rows are all refused.
 - compute_france_s / compute_france_peak_mib: all measures for the whole of France (about 35,000
   communes) with 1,000,000 events and 100,000 ambassadors, in a separate process whose peak
   resident memory is read from the kernel.
@@ -40,8 +44,91 @@ def bench_region() -> dict[str, float]:
         started = time.perf_counter()
         compute_store(engine, "32", 20.0, TODAY, school_years=[YEAR])
         store = time.perf_counter() - started
-    return {"init_region_s": round(build, 2), "compute_region_s": round(compute, 3),
-            "store_region_s": round(store, 2)}
+        engine.dispose()
+        figures = {"init_region_s": round(build, 2), "compute_region_s": round(compute, 3),
+                   "store_region_s": round(store, 2)}
+        figures.update(bench_import(Path(folder)))
+    return figures
+
+
+def events_file(engine, rows: int, refused: bool = False) -> bytes:
+    """A big events CSV as French Excel saves it; every row refused (impossible date) when `refused`."""
+    import numpy as np
+    import pandas as pd
+
+    from models.access import Viewer
+    from models.queries import read_communes, read_schools
+    from views.tables import to_csv_bytes
+
+    rng = np.random.default_rng(7)
+    communes = read_communes(engine, "32")
+    schools = read_schools(engine, Viewer("direction"), "32")
+    weights = communes.population_count.to_numpy(dtype=float) + 1
+    picked = communes.iloc[rng.choice(len(communes), size=rows, p=weights / weights.sum())]
+    by_name = rng.random(rows) < 0.5  # half the communes by name, with their département
+    dates = pd.Timestamp("2024-09-01") + pd.to_timedelta(rng.integers(0, 1000, rows), unit="D")
+    uai = schools.uai.to_numpy()
+    frame = pd.DataFrame({
+        "Intitulé": [f"Forum des métiers n° {n}" for n in range(rows)],
+        "Type": rng.choice(["Forum des métiers", "Visite d'entreprise", "Café des parents"], rows),
+        "Date": [d.date() for d in dates] if not refused else ["31/02/2025"] * rows,
+        "Commune": np.where(by_name, picked.name.to_numpy(), picked.commune_code.to_numpy()),
+        "Département": np.where(by_name, picked.departement_code.to_numpy(), ""),
+        "UAI du lycée": np.where(rng.random(rows) < 0.3, rng.choice(uai, rows), ""),
+        "Filière": rng.choice(["Industrie", "Santé", "Numérique", "Bâtiment"], rows),
+        "Participants": rng.integers(5, 400, rows),
+        "Lycées participants": [", ".join(rng.choice(uai, 2)) if r < 0.2 else "" for r in rng.random(rows)],
+    })
+    return to_csv_bytes(frame)
+
+
+def bench_import(folder: Path) -> dict:
+    from models.db import get_engine
+
+    engine = get_engine(f"sqlite:///{folder}/bench.db")
+    clean, refused = folder / "events.csv", folder / "refused.csv"
+    clean.write_bytes(events_file(engine, 100_000))
+    refused.write_bytes(events_file(engine, 100_000, refused=True))
+    engine.dispose()
+    figures = {"import_100k_file_mb": round(clean.stat().st_size / 1e6, 1)}
+    for mode, path in (("import", clean), ("reimport", clean), ("check", clean), ("check-refused", refused)):
+        output = subprocess.run([sys.executable, __file__, "--import-child", str(folder / "bench.db"), str(path),
+                                 mode], capture_output=True, text=True, check=True)
+        figures.update(json.loads(output.stdout.strip().splitlines()[-1]))
+    return figures
+
+
+def bench_import_child(database: str, path: str, mode: str) -> None:
+    """Run in a subprocess: import (or only check) a file, print the timings and peak memory as JSON."""
+    from loaders.compute import compute_store
+    from loaders.imports import check_file, write_check
+    from models.db import get_engine
+
+    engine = get_engine(f"sqlite:///{database}")
+    content = Path(path).read_bytes()
+    started = time.perf_counter()
+    check = check_file(engine, "events", content, Path(path).name, "32")
+    checked = time.perf_counter()
+    figures = {}
+    if mode in ("import", "reimport"):
+        report = write_check(engine, check)
+        written = time.perf_counter()
+        if report.rows_added or report.rows_updated or report.demo_removed:
+            compute_store(engine, "32", 20.0, TODAY)
+        done = time.perf_counter()
+        prefix = "import_100k" if mode == "import" else "reimport_100k"
+        figures = {f"{prefix}_events_s": round(done - started, 2), f"{prefix}_check_s": round(checked - started, 2),
+                   f"{prefix}_write_s": round(written - checked, 2), f"{prefix}_recompute_s": round(done - written, 2),
+                   f"{prefix}_added": report.rows_added, f"{prefix}_unchanged": report.rows_unchanged}
+    peak_mib = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    if mode == "import":
+        figures["import_100k_peak_mib"] = peak_mib
+    elif mode == "check":
+        figures.update({"check_100k_s": round(checked - started, 2), "check_100k_peak_mib": peak_mib})
+    elif mode == "check-refused":
+        figures.update({"check_100k_all_refused_s": round(checked - started, 2),
+                        "check_100k_all_refused_peak_mib": peak_mib, "check_100k_refused_rows": check.rows_refused})
+    print(json.dumps(figures))
 
 
 def france_inputs(events_count: int, ambassadors_count: int):
@@ -119,7 +206,11 @@ def main() -> None:
     parser.add_argument("--json", help="write the figures to this JSON file")
     parser.add_argument("--quick", action="store_true", help="France with 10x fewer resources")
     parser.add_argument("--france-child", nargs=2, type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--import-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.import_child:
+        bench_import_child(*args.import_child)
+        return
     if args.france_child:
         bench_france_child(*args.france_child)
         return

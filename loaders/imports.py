@@ -92,7 +92,11 @@ class ImportCheck:
                     value = f"{commune_names[value]} ({value})"
                 elif isinstance(value, list):
                     value = ", ".join(value)
-                row[column.header] = value
+                elif isinstance(value, date):
+                    value = value.strftime("%d/%m/%Y")
+                elif isinstance(value, bool):
+                    value = "oui" if value else "non"
+                row[column.header] = "" if value is None else value
             rows.append(row)
         return pd.DataFrame(rows)
 
@@ -135,12 +139,14 @@ class ImportReport:
         if self.status == "refusé":
             return (f"Import refusé : {_lines(self.rows_refused, 'refusée')} sur {self.rows_read} ; "
                     "rien n'a été écrit.")
-        text = (f"{_lines(self.rows_written, 'enregistrée')} ({self.rows_added} ajoutée(s), {self.rows_updated} "
-                f"modifiée(s), {self.rows_unchanged} inchangée(s))")
+        opening = "Import partiel" if self.rows_refused else "Import terminé"
+        text = (f"{opening} : {_lines(self.rows_written, 'enregistrée')} ({_counted(self.rows_added, 'ajoutée')}, "
+                f"{_counted(self.rows_updated, 'modifiée')}, {_counted(self.rows_unchanged, 'inchangée')})")
         if self.rows_refused:
-            text += f" ; {_lines(self.rows_refused, 'refusée')}, conservée(s) dans l'historique pour correction"
+            text += (f" ; {_lines(self.rows_refused, 'refusée')}, "
+                     f"{'conservées' if self.rows_refused > 1 else 'conservée'} dans l'historique pour correction")
         if self.rows_duplicate:
-            text += f" ; {self.rows_duplicate} doublon(s) ignoré(s)"
+            text += f" ; {_counted(self.rows_duplicate, 'doublon ignoré')}"
         if self.demo_removed:
             text += f" ; {_lines(self.demo_removed, 'de démonstration retirée')}"
         return text + "."
@@ -154,6 +160,13 @@ def _lines(count: int, participle: str) -> str:
         participle = " ".join(words)
         return f"{count:,} lignes {participle}".replace(",", "\u202f")
     return f"{count} ligne {participle}"
+
+
+def _counted(count: int, words: str) -> str:
+    """"0 ajoutée", "3 ajoutées", "2 doublons ignorés": every word takes the plural from 2 on."""
+    if count > 1:
+        words = " ".join(word + "s" for word in words.split(" "))
+    return f"{count:,} {words}".replace(",", "\u202f")
 
 
 def check_file(engine: Engine, kind_name: str, content: bytes, file_name: str, region_code: str,

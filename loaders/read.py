@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders.compute import read_inputs
+from loaders.imports import ImportCheck, ImportReport, apply_check, check_file, export_rows, refused_rows
 from models import queries
 from models.access import Viewer
 from models.db import get_engine
@@ -245,3 +246,29 @@ def next_sites(database_url: str, viewer: Viewer, region_code: str, departement_
 def indicator_catalogue(database_url: str, region_code: str) -> pd.DataFrame:
     """The indicator store's definitions, sources and freshness."""
     return queries.read_indicator_catalogue(engine_for(database_url), region_code)
+
+
+@st.cache_data(ttl=600, max_entries=3, show_spinner=False)
+def check_upload(database_url: str, region_code: str, kind: str, content: bytes, file_name: str,
+                 sheet: str | None) -> ImportCheck:
+    """An uploaded file checked against its kind (nothing written); raises FileRefused if unreadable."""
+    return check_file(engine_for(database_url), kind, content, file_name, region_code, sheet)
+
+
+def import_checked(database_url: str, check: ImportCheck, keep_valid: bool, imported_by: str, progress) -> ImportReport:
+    """Write a checked upload and recompute the measures; every cached read is then stale."""
+    report = apply_check(engine_for(database_url), check, keep_valid, imported_by=imported_by,
+                         white_zone_km=get_settings().white_zone_km, progress=progress)
+    st.cache_data.clear()
+    return report
+
+
+def refused(database_url: str, viewer: Viewer, batch_id: int) -> pd.DataFrame:
+    """An import's refused rows with their reasons (contacts only for roles that may see them)."""
+    return refused_rows(engine_for(database_url), viewer, batch_id)
+
+
+@st.cache_data(ttl=60, show_spinner="Préparation de l'export…")
+def exported(database_url: str, viewer: Viewer, kind: str, region_code: str) -> pd.DataFrame:
+    """The store's rows of a kind in the template format."""
+    return export_rows(engine_for(database_url), viewer, kind, region_code)

@@ -34,3 +34,8 @@ class Viewer:
     def can_see_people(self) -> bool:
         """CODIR sees aggregates: no list of named people at all."""
         return self.role != "codir"
+
+    @property
+    def can_import(self) -> bool:
+        """Loading files writes for the whole région: direction only."""
+        return self.role == "direction"

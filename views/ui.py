@@ -17,6 +17,7 @@ from views.tables import display_table, export_frame, to_csv_bytes, to_xlsx_byte
 
 ALL = ""
 FILTER_KEYS = {"departement": "dep", "school_year": "annee"}
+ROW_PX = 35  # height of a st.dataframe row, header included
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,13 @@ def table_with_downloads(frame: pd.DataFrame, columns: dict[str, tuple[str, int 
     if frame.empty:
         st.info(empty_message)
         return
-    st.dataframe(display_table(frame, columns), hide_index=True, width="stretch", height=height or "auto")
+    st.dataframe(display_table(frame, columns), hide_index=True, width="stretch", height=table_height(frame, height))
     download_buttons(export_frame(frame, columns), file_stem, key)
+
+
+def table_height(frame: pd.DataFrame, height: int | None) -> int | str:
+    """`height` caps a long table; a short one takes its own height, without blank rows below."""
+    return height if height and (len(frame) + 1) * ROW_PX > height else "auto"
 
 
 def download_buttons(raw: pd.DataFrame, file_stem: str, key: str) -> None:

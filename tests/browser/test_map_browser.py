@@ -1,12 +1,8 @@
 """What only a browser shows: the map drawn by Leaflet, offline, and imported text escaped."""
 
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,23 +11,14 @@ from sqlmodel import Session
 
 from models.db import get_engine
 from models.territory import Epci
+from tests.browser.conftest import serve
 
-CHROMIUM = "/usr/bin/chromium"
-PROJECT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">CC du Test'
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(demo_store_url, tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium absent : installez les paquets Debian chromium et chromium-driver (make test le fait).")
     # A copy of the demo store where one EPCI carries a hostile name, as an import could bring.
     source = Path(demo_store_url.removeprefix("sqlite:///"))
     target = tmp_path_factory.mktemp("browser") / "store.db"
@@ -40,38 +27,8 @@ def app_url(demo_store_url, tmp_path_factory):
     with Session(get_engine(url)) as session:
         session.execute(update(Epci).where(Epci.epci_code == "200093201").values(name=HOSTILE_NAME))
         session.commit()
-    port = _free_port()
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(target.parent), "DATABASE_URL": url, "REGION_CODE": "32",
-           "TILE_URL": "", "PYTHONPATH": str(PROJECT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1"], cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(base + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail("L'application ne répond pas.")
-    yield base
-    server.terminate()
-    server.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield chromium
-        chromium.close()
+    with serve(url, target.parent) as base:
+        yield base
 
 
 def _open_map(browser, url):

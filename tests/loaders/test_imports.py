@@ -63,6 +63,7 @@ from tests.loaders.import_files import (
     kind_rows,
     xlsx_bytes,
 )
+from views.formatting import format_number
 from views.tables import to_csv_bytes, to_xlsx_bytes
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -424,6 +425,9 @@ def test_keep_valid_writes_the_good_rows_and_keeps_the_refused_ones_for_correcti
     """With « garder les lignes valides » the 3 good rows are written and the bad one is kept, with its reason."""
     report = write(store, "events", _three_good_one_bad(), "evenements.csv", keep_valid=True, places=places)
     assert (report.status, report.rows_written, report.rows_added, report.rows_refused) == ("partiel", 3, 3, 1)
+    assert report.summary() == ("Import partiel : 3 lignes enregistrées (3 ajoutées, 0 modifiée, 0 inchangée) ; "
+                                "1 ligne refusée, conservée dans l'historique pour correction ; "
+                                f"{format_number(report.demo_removed)} lignes de démonstration retirées.")
     with store.connect() as connection:
         titles = connection.execute(select(Event.title).where(Event.region_code == REGION)).scalars().all()
     assert sorted(titles) == ["Forum A", "Forum B", "Forum C"], "demo events gone, the 3 good rows written"
@@ -661,7 +665,8 @@ def test_cli_keep_valid_still_exits_1_but_writes_the_good_rows_and_recomputes(st
     source.write_bytes(kind_csv("events", [event("Forum A", today), event("Forum B", "31/02/2025")]))
     result = run_cli(url_of(store), "import", "events", str(source), "--keep-valid")
     assert result.returncode == 1, result.stderr
-    assert "1 ligne enregistrée (1 ajoutée(s), 0 modifiée(s), 0 inchangée(s)) ; 1 ligne refusée" in result.stdout
+    assert ("Import partiel : 1 ligne enregistrée (1 ajoutée, 0 modifiée, 0 inchangée) ; 1 ligne refusée, "
+            "conservée dans l'historique pour correction") in result.stdout
     with store.connect() as connection:
         assert connection.execute(select(Event.title).where(Event.region_code == REGION)).scalars().all() == [
             "Forum A"]

@@ -21,16 +21,6 @@ YEAR = school_year_label(date.today())
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-@pytest.fixture
-def app_env(demo_store_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", demo_store_url)
-    monkeypatch.setenv("REGION_CODE", "32")
-    monkeypatch.setenv("VIEWER_ROLE", "direction")
-    get_settings.cache_clear()
-    yield demo_store_url
-    get_settings.cache_clear()
-
-
 def run_page(page: str, departement: str = "", role: str | None = None) -> AppTest:
     app = AppTest.from_file(APP, default_timeout=120)
     app.session_state["departement"] = departement
