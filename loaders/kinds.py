@@ -229,6 +229,17 @@ def kind_of(name: str) -> Kind:
     return KINDS[name]
 
 
+def columns_markdown(kind_name: str) -> str:
+    """A kind's columns as the README's Markdown table (tests keep the README in step with this module)."""
+    kind = kind_of(kind_name)
+    lines = ["| colonne | obligatoire | contenu et format | exemple |", "| --- | --- | --- | --- |"]
+    for column in kind.columns:
+        cells = [column.header, "oui" if column.required else "non", column.description, f"`{column.example}`"
+                 if column.example else ""]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
 def finish_row(kind: Kind, record: dict, places: Places, indicators: dict[str, str],
                computed: set[str]) -> list[tuple[str, str]]:
     """Checks across columns, and what is derived from them (commune, position).

@@ -473,6 +473,16 @@ def test_a_dry_run_writes_nothing_and_leaves_no_audit_row(store, bad_row):
 
 # Templates, demo data, re-imports, round trips.
 
+def test_the_readme_documents_every_column_of_every_kind():
+    """The README's column tables and keys are those of loaders.kinds (paste columns_markdown after a change)."""
+    from loaders.kinds import columns_markdown
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    for kind in KIND_NAMES:
+        assert columns_markdown(kind) in readme, f"README : tableau des colonnes de « {kind} » à mettre à jour"
+        assert f"Clé : {kind_of(kind).key_doc}." in readme, kind
+
+
 def test_the_committed_templates_are_those_the_kinds_describe(tmp_path):
     """data/templates holds, for every kind, the headers and example row loaders.kinds defines (regenerate with
     `python -m loaders templates` after changing a kind)."""
