@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Engine, delete, insert, select, union_all, update
+from sqlalchemy import Engine, delete, func, insert, select, union_all, update
 from sqlmodel import Session
 
 from loaders.kinds import Kind, finish_row, kind_of, natural_key
@@ -340,9 +340,18 @@ def _sync(session: Session, model, rows: list[dict], existing: dict[tuple, dict]
     if updates:
         session.execute(update(model), updates)
     if inserts:
-        new_ids = session.execute(insert(model).returning(model.id, sort_by_parameter_order=True), inserts).scalars()
-        for row, new_id in zip(inserts, new_ids, strict=True):
-            ids[key_of(row)] = new_id
+        # No RETURNING: on SQLite, SQLAlchemy would send one row per statement to keep the order (minutes for
+        # 100,000 rows). The new rows are read back instead: their ids are above the highest before the insert.
+        floor = session.execute(select(func.coalesce(func.max(model.id), 0))).scalar_one()
+        session.execute(model.__table__.insert(), inserts)  # Core executemany: one batched statement
+        columns = [getattr(model, name) for name in inserts[0]]
+        wanted = {key_of(row) for row in inserts}
+        for row in session.execute(select(model.id, *columns).where(model.id > floor)):
+            key = key_of(row._mapping)
+            if key in wanted:
+                ids[key] = row.id
+        if len(ids) != len(rows):
+            raise RuntimeError(f"{model.__tablename__} : {len(rows) - len(ids)} lignes écrites introuvables")
         counts.added += len(inserts)
     return ids
 
