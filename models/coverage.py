@@ -1,14 +1,11 @@
-"""Coverage measures: pure computations, DataFrames in, DataFrames out (no Streamlit, no SQL).
+"""Coverage building blocks for the pages: pure computations, DataFrames in, DataFrames out (no Streamlit, no SQL).
 
-Everything is first attached to communes, then summed to any level, so that a
-département, an EPCI or a custom zoning are computed the same way.
+Who covers which commune and with how much of their time, each référent's load, counts by a
+column. The measures of every territory level are computed from these in models/measures.py.
 """
 
 import numpy as np
 import pandas as pd
-
-LEVEL_KEYS = {"region": "region_code", "departement": "departement_code", "epci": "epci_code",
-              "commune": "commune_code"}
 
 
 def _count_by_commune(frame: pd.DataFrame, value: str | None = None) -> pd.Series:
@@ -43,52 +40,6 @@ def referent_fte_by_commune(communes: pd.DataFrame, referents: pd.DataFrame) -> 
     share = np.where(total > 0, weight / total.replace(0, np.nan), even)
     covered = covered.assign(share=covered.fte * share)
     return covered.groupby("commune_code").share.sum().reindex(communes.commune_code, fill_value=0.0)
-
-
-def commune_measures(communes: pd.DataFrame, schools: pd.DataFrame, events: pd.DataFrame,
-                     ambassadors: pd.DataFrame, remediation: pd.DataFrame, referents: pd.DataFrame) -> pd.DataFrame:
-    """Raw counts per commune, the base every level is summed from."""
-    base = communes.set_index("commune_code")[["name", "departement_code", "epci_code", "population_count"]].copy()
-    base["schools_count"] = _count_by_commune(schools.dropna(subset=["commune_code"]))
-    base["events_count"] = _count_by_commune(events)
-    participants = events.assign(participants_count=events.get("participants_count", pd.Series(dtype=float))
-                                 .astype(float).fillna(0))
-    base["participants_count"] = _count_by_commune(participants, "participants_count")
-    base["ambassadors_count"] = _count_by_commune(ambassadors)
-    base["remediation_capacity_count"] = _count_by_commune(remediation, "capacity_count")
-    base["remediation_free_count"] = _count_by_commune(remediation, "free_count")
-    base["referent_fte"] = referent_fte_by_commune(communes, referents)
-    counts = [c for c in base.columns if c.endswith("_count") or c == "referent_fte"]
-    base[counts] = base[counts].fillna(0)
-    return base.reset_index()
-
-
-def aggregate_measures(per_commune: pd.DataFrame, level: str, names: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Sum commune counts to a level and derive rates (per 10,000 inhabitants, per référent).
-
-    `names` maps the level's codes to names (columns territory_code, name); communes
-    carry their own. Territories with no inhabitant get no rate (NaN), not infinity.
-    """
-    frame = per_commune.assign(region_code="region")
-    key = LEVEL_KEYS[level]
-    counts = [c for c in frame.columns if c.endswith("_count") or c == "referent_fte"]
-    result = frame.groupby(key, dropna=True)[counts].sum().reset_index().rename(columns={key: "territory_code"})
-    if level == "commune":
-        result = result.merge(per_commune[["commune_code", "name"]].rename(columns={"commune_code": "territory_code"}),
-                              on="territory_code")
-    elif names is not None:
-        result = result.merge(names[["territory_code", "name"]], on="territory_code", how="left")
-    else:
-        result["name"] = result.territory_code
-    population = result.population_count.astype(float).replace(0, np.nan)
-    result["events_per_10k"] = result.events_count / population * 10_000
-    result["ambassadors_per_10k"] = result.ambassadors_count / population * 10_000
-    result["remediation_per_10k"] = result.remediation_capacity_count / population * 10_000
-    result["inhabitants_per_referent"] = result.population_count / result.referent_fte.replace(0, np.nan)
-    ordered = ["territory_code", "name", "population_count"] + [c for c in result.columns
-                                                                if c not in ("territory_code", "name",
-                                                                             "population_count")]
-    return result[ordered].sort_values("territory_code").reset_index(drop=True)
 
 
 def count_by(frame: pd.DataFrame, column: str, value: str | None = None, name: str = "count") -> pd.DataFrame:

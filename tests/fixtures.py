@@ -12,7 +12,8 @@ départements and two EPCI, one EPCI straddling the départements:
 
 Référents: n° 1 covers the whole département 62 (1 ETP); département 59 is split by
 EPCI between n° 2 (EPCI 200000001, 0,5 ETP) and n° 3 (EPCI 200000002 within 59, 0,8 ETP).
-The figures the tests expect are worked out by hand in tests/models/test_coverage.py.
+The figures the tests expect are worked out by hand in tests/models/test_measures_core.py and
+tests/models/test_coverage.py.
 
 Every function returns a fresh frame: tests may modify what they get.
 Quick demo: `python -m tests.fixtures` prints the measures by département.
@@ -25,8 +26,10 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import box
 
+from models.measures import CoverageInputs, compute_measures
+
 REGION_CODE = "32"
-REGION_NAME = "Région d'essai"
+SECTORS = ("Industrie", "Santé", "Numérique", "Agriculture", "Transport")
 SIDE_M = 1_000
 # (code, name, département, EPCI, population, column, row) of each square, row 1 on top.
 _COMMUNES = [
@@ -73,12 +76,6 @@ def tiny_shapes(level: str = "commune") -> gpd.GeoDataFrame:
         shapes["name"] = shapes.territory_code.map({**DEPARTEMENT_NAMES, **EPCI_NAMES})
         shapes = shapes[["territory_code", "name", "geometry"]]
     return shapes.to_crs("EPSG:4326").reset_index(drop=True)
-
-
-def tiny_names(level: str) -> pd.DataFrame:
-    """Names of one level's territories (territory_code, name), as `aggregate_measures` takes them."""
-    names = {"departement": DEPARTEMENT_NAMES, "epci": EPCI_NAMES, "region": {"region": REGION_NAME}}[level]
-    return pd.DataFrame({"territory_code": list(names), "name": list(names.values())})
 
 
 def _at(commune_code: str, east_m: float = 0.0, north_m: float = 0.0) -> tuple[float, float]:
@@ -169,15 +166,21 @@ def tiny_referents() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["id", "fte", "departement_code", "epci_code", "full_name", "email", "phone"])
 
 
-def tiny_resources() -> dict[str, pd.DataFrame]:
-    """Every resource frame, keyed like the arguments of `commune_measures`."""
-    return {"schools": tiny_schools(), "events": tiny_events(), "ambassadors": tiny_ambassadors(),
-            "remediation": tiny_remediation(), "referents": tiny_referents()}
+def tiny_inputs(**changes) -> CoverageInputs:
+    """What `compute_measures` takes: the tiny territory and resources, lycée 0590002B among the participants of
+    event 1, zonings Z1 = {59001, 59002} and Z2 = {59002, 62001}, dropouts 59 = 200 and 62 = 50, five sectors."""
+    values = dict(
+        communes=tiny_communes(), schools=tiny_schools(), events=tiny_events(),
+        event_schools=pd.DataFrame({"event_id": [1], "uai": ["0590002B"]}), ambassadors=tiny_ambassadors(),
+        remediation=tiny_remediation(), referents=tiny_referents()[["id", "fte", "departement_code", "epci_code"]],
+        zonings=pd.DataFrame({"zoning_code": ["Z1", "Z1", "Z2", "Z2"], "name": ["Un", "Un", "Deux", "Deux"],
+                              "commune_code": ["59001", "59002", "59002", "62001"]}),
+        dropouts=pd.DataFrame({"departement_code": ["59", "62"], "value": [200.0, 50.0]}),
+        sectors=SECTORS, region_code="32")
+    values.update(changes)
+    return CoverageInputs(**values)
 
 
 if __name__ == "__main__":
-    from models.coverage import aggregate_measures, commune_measures
-
-    per_commune = commune_measures(tiny_communes(), **tiny_resources())
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(aggregate_measures(per_commune, "departement", tiny_names("departement")))
+    with pd.option_context("display.width", 200, "display.max_columns", 40):
+        print(compute_measures(tiny_inputs(), levels=("departement",))["departement"])

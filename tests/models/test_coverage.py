@@ -1,4 +1,4 @@
-"""Coverage measures checked against figures worked out by hand on the tiny fixture.
+"""Coverage by commune and EPCI, and the référents' shares, checked against figures worked out by hand.
 
 The fixture (tests/fixtures.py), by commune:
 
@@ -17,30 +17,20 @@ import pandas as pd
 import pytest
 
 from models.coverage import (
-    aggregate_measures,
-    commune_measures,
     count_by,
     events_reaching_schools,
     referent_fte_by_commune,
     referent_loads,
     uncovered_communes,
 )
-from tests.fixtures import (
-    tiny_communes,
-    tiny_events,
-    tiny_names,
-    tiny_referents,
-    tiny_resources,
-    tiny_schools,
-)
+from models.measures import compute_measures
+from tests.fixtures import tiny_communes, tiny_events, tiny_inputs, tiny_referents, tiny_schools
 
 RATES = ["events_per_10k", "ambassadors_per_10k", "remediation_per_10k", "inhabitants_per_referent"]
 
 
-def per_commune(**overrides) -> pd.DataFrame:
-    resources = tiny_resources()
-    resources.update(overrides)
-    return commune_measures(tiny_communes(), **resources)
+def measured(level: str, **changes) -> pd.DataFrame:
+    return compute_measures(tiny_inputs(**changes), levels=(level,))[level]
 
 
 def by_code(frame: pd.DataFrame, column: str, key: str = "territory_code") -> dict:
@@ -57,7 +47,7 @@ def assert_column(frame: pd.DataFrame, column: str, expected: dict, key: str = "
             assert got[code] == pytest.approx(value), f"{column}[{code}]"
 
 
-# --- commune_measures ---------------------------------------------------------------------------------------------
+# --- every resource counted in its commune, summed to the EPCI -----------------------------------------------------
 
 COMMUNE_COUNTS = {
     "schools_count": {"59001": 2, "59002": 0, "59003": 1, "59004": 0, "62001": 1, "62002": 0},
@@ -67,169 +57,75 @@ COMMUNE_COUNTS = {
     "remediation_capacity_count": {"59001": 20, "59002": 0, "59003": 12, "59004": 0, "62001": 10, "62002": 0},
     "remediation_free_count": {"59001": 5, "59002": 0, "59003": 0, "59004": 0, "62001": 6, "62002": 0},
     "referent_fte": {"59001": 0.4, "59002": 0.1, "59003": 0.8, "59004": 0.0, "62001": 0.8, "62002": 0.2},
+    "events_per_10k": {"59001": 2 / 1.2, "59002": 0, "59003": 2.0, "59004": None, "62001": 1.25, "62002": 0},
+    "ambassadors_per_10k": {"59001": 2 / 1.2, "59002": 1 / 0.3, "59003": 0, "59004": None, "62001": 0,
+                            "62002": 5.0},
+    "remediation_per_10k": {"59001": 20 / 1.2, "59002": 0, "59003": 24.0, "59004": None, "62001": 12.5,
+                            "62002": 0},
+    "inhabitants_per_referent": {"59001": 30_000, "59002": 30_000, "59003": 6_250, "59004": None,
+                                 "62001": 10_000, "62002": 10_000},
 }
 
 
 @pytest.mark.parametrize("column", list(COMMUNE_COUNTS))
-def test_commune_measures_counts_each_resource_in_its_commune(column):
-    assert_column(per_commune(), column, COMMUNE_COUNTS[column], key="commune_code")
-
-
-def test_commune_measures_keeps_each_commune_once_with_its_territory():
-    frame = per_commune()
-    assert sorted(frame.commune_code) == ["59001", "59002", "59003", "59004", "62001", "62002"]
-    row = frame.set_index("commune_code").loc["62001"]
-    assert (row["name"], row.departement_code, row.epci_code, row.population_count) == (
-        "Cité-Neuve", "62", "200000002", 8000)
+def test_each_resource_counts_in_its_commune(column):
+    assert_column(measured("commune"), column, COMMUNE_COUNTS[column])
 
 
 def test_a_lycee_without_commune_counts_nowhere():
-    assert per_commune().schools_count.sum() == 4 == len(tiny_schools()) - 1
+    assert measured("commune").schools_count.sum() == 4 == len(tiny_schools()) - 1
 
 
-def test_events_without_participant_column_count_no_participant():
-    frame = per_commune(events=tiny_events().drop(columns="participants_count"))
-    assert frame.participants_count.sum() == 0
-    assert frame.events_count.sum() == 5
-
-
-# --- aggregate_measures ---------------------------------------------------------------------------------------------
-
-def test_aggregate_at_commune_level_derives_rates_per_commune():
-    result = aggregate_measures(per_commune(), "commune")
-    assert list(result.territory_code) == ["59001", "59002", "59003", "59004", "62001", "62002"]
-    assert by_code(result, "name")["59002"] == "Saint-Éloi"
-    assert_column(result, "events_per_10k",
-                  {"59001": 2 / 1.2, "59002": 0, "59003": 2.0, "59004": None, "62001": 1.25, "62002": 0})
-    assert_column(result, "ambassadors_per_10k",
-                  {"59001": 2 / 1.2, "59002": 1 / 0.3, "59003": 0, "59004": None, "62001": 0, "62002": 5.0})
-    assert_column(result, "remediation_per_10k",
-                  {"59001": 20 / 1.2, "59002": 0, "59003": 24.0, "59004": None, "62001": 12.5, "62002": 0})
-    assert_column(result, "inhabitants_per_referent",
-                  {"59001": 30_000, "59002": 30_000, "59003": 6_250, "59004": None, "62001": 10_000, "62002": 10_000})
-
-
-EXPECTED_BY_LEVEL = {
-    "epci": {
-        "name": {"200000001": "CA de Bourg", "200000002": "CC des Deux Rives"},
-        "population_count": {"200000001": 15_000, "200000002": 15_000},
-        "schools_count": {"200000001": 2, "200000002": 2},
-        "events_count": {"200000001": 2, "200000002": 3},
-        "participants_count": {"200000001": 150, "200000002": 90},
-        "ambassadors_count": {"200000001": 3, "200000002": 1},
-        "remediation_capacity_count": {"200000001": 20, "200000002": 22},
-        "remediation_free_count": {"200000001": 5, "200000002": 6},
-        "referent_fte": {"200000001": 0.5, "200000002": 1.8},
-        "events_per_10k": {"200000001": 2 / 1.5, "200000002": 2.0},
-        "ambassadors_per_10k": {"200000001": 2.0, "200000002": 1 / 1.5},
-        "remediation_per_10k": {"200000001": 20 / 1.5, "200000002": 22 / 1.5},
-        "inhabitants_per_referent": {"200000001": 30_000, "200000002": 15_000 / 1.8},
-    },
-    "departement": {
-        "name": {"59": "Nord d'essai", "62": "Pas-de-Calais d'essai"},
-        "population_count": {"59": 20_000, "62": 10_000},
-        "schools_count": {"59": 3, "62": 1},
-        "events_count": {"59": 4, "62": 1},
-        "participants_count": {"59": 160, "62": 80},
-        "ambassadors_count": {"59": 3, "62": 1},
-        "remediation_capacity_count": {"59": 32, "62": 10},
-        "remediation_free_count": {"59": 5, "62": 6},
-        "referent_fte": {"59": 1.3, "62": 1.0},
-        "events_per_10k": {"59": 2.0, "62": 1.0},
-        "ambassadors_per_10k": {"59": 1.5, "62": 1.0},
-        "remediation_per_10k": {"59": 16.0, "62": 10.0},
-        "inhabitants_per_referent": {"59": 20_000 / 1.3, "62": 10_000},
-    },
-    "region": {
-        "name": {"region": "Région d'essai"},
-        "population_count": {"region": 30_000},
-        "schools_count": {"region": 4},
-        "events_count": {"region": 5},
-        "participants_count": {"region": 240},
-        "ambassadors_count": {"region": 4},
-        "remediation_capacity_count": {"region": 42},
-        "remediation_free_count": {"region": 11},
-        "referent_fte": {"region": 2.3},
-        "events_per_10k": {"region": 5 / 3},
-        "ambassadors_per_10k": {"region": 4 / 3},
-        "remediation_per_10k": {"region": 14.0},
-        "inhabitants_per_referent": {"region": 30_000 / 2.3},
-    },
+EPCI_EXPECTED = {
+    "population_count": {"200000001": 15_000, "200000002": 15_000},
+    "schools_count": {"200000001": 2, "200000002": 2},
+    "events_count": {"200000001": 2, "200000002": 3},
+    "participants_count": {"200000001": 150, "200000002": 90},
+    "ambassadors_count": {"200000001": 3, "200000002": 1},
+    "remediation_capacity_count": {"200000001": 20, "200000002": 22},
+    "remediation_free_count": {"200000001": 5, "200000002": 6},
+    "referent_fte": {"200000001": 0.5, "200000002": 1.8},
+    "events_per_10k": {"200000001": 2 / 1.5, "200000002": 2.0},
+    "ambassadors_per_10k": {"200000001": 2.0, "200000002": 1 / 1.5},
+    "remediation_per_10k": {"200000001": 20 / 1.5, "200000002": 22 / 1.5},
+    "inhabitants_per_referent": {"200000001": 30_000, "200000002": 15_000 / 1.8},
 }
 
 
-@pytest.mark.parametrize("level", list(EXPECTED_BY_LEVEL))
-def test_aggregate_sums_communes_to_the_level_and_derives_rates(level):
-    result = aggregate_measures(per_commune(), level, tiny_names(level))
-    for column, expected in EXPECTED_BY_LEVEL[level].items():
-        if column == "name":
-            assert by_code(result, "name") == expected
-        else:
-            assert_column(result, column, expected)
-
-
-def test_aggregate_puts_identity_first_and_sorts_by_code():
-    result = aggregate_measures(per_commune(), "departement")
-    assert list(result.columns[:3]) == ["territory_code", "name", "population_count"]
-    assert list(result.territory_code) == ["59", "62"]
-
-
-def test_aggregate_without_names_names_territories_by_their_code():
-    result = aggregate_measures(per_commune(), "epci")
-    assert list(result.name) == ["200000001", "200000002"]
-
-
-def test_aggregate_with_incomplete_names_keeps_every_territory():
-    names = tiny_names("departement").iloc[:1]
-    result = aggregate_measures(per_commune(), "departement", names)
-    assert list(result.territory_code) == ["59", "62"]
-    assert result.name.iloc[0] == "Nord d'essai" and pd.isna(result.name.iloc[1])
+@pytest.mark.parametrize("column", list(EPCI_EXPECTED))
+def test_an_epci_straddling_two_departements_sums_its_communes_of_both(column):
+    assert_column(measured("epci"), column, EPCI_EXPECTED[column])
 
 
 @pytest.mark.parametrize("level", ["commune", "epci", "departement", "region"])
 def test_no_measure_is_ever_infinite(level):
-    result = aggregate_measures(per_commune(referents=tiny_referents().iloc[0:0]), level)
+    result = measured(level, referents=tiny_referents().iloc[0:0][["id", "fte", "departement_code", "epci_code"]])
     numbers = result.select_dtypes("number")
     assert not np.isinf(numbers.to_numpy(dtype=float)).any()
-
-
-def test_a_commune_without_inhabitant_gets_no_rate():
-    row = aggregate_measures(per_commune(), "commune").set_index("territory_code").loc["59004"]
-    assert row.events_count == 1 and row.population_count == 0
-    for rate in RATES:
-        assert np.isnan(row[rate]), rate
-
-
-def test_no_event_at_all_gives_zero_events_and_zero_rates():
-    no_event = tiny_events().iloc[0:0]
-    result = aggregate_measures(per_commune(events=no_event), "commune")
-    assert result.events_count.tolist() == [0] * 6
-    assert result.participants_count.tolist() == [0] * 6
-    assert_column(result, "events_per_10k",
-                  {"59001": 0, "59002": 0, "59003": 0, "59004": None, "62001": 0, "62002": 0})
 
 
 def test_no_event_read_from_an_empty_store_table():
     # read_frame on an empty table: the columns, no row, object dtypes.
     no_event = pd.DataFrame([], columns=list(tiny_events().columns))
-    result = aggregate_measures(per_commune(events=no_event), "departement")
+    result = measured("departement", events=no_event)
     assert result.events_count.tolist() == [0, 0]
+    assert result.participants_count.tolist() == [0, 0]
     assert result.events_per_10k.tolist() == [0, 0]
 
 
-def test_no_referent_at_all_gives_zero_fte_and_no_inhabitants_per_referent():
-    for level in ("commune", "departement", "region"):
-        result = aggregate_measures(per_commune(referents=tiny_referents().iloc[0:0]), level)
-        assert (result.referent_fte == 0).all(), level
-        assert result.inhabitants_per_referent.isna().all(), level
-
-
 def test_no_resource_at_all():
-    empty = {name: frame.iloc[0:0] for name, frame in tiny_resources().items()}
-    result = aggregate_measures(commune_measures(tiny_communes(), **empty), "departement")
-    counts = [c for c in result.columns if c.endswith("_count") and c != "population_count"]
-    assert (result[counts] == 0).all().all()
-    assert result.population_count.tolist() == [20_000, 10_000]
+    inputs = tiny_inputs()
+    empty = {name: getattr(inputs, name).iloc[0:0] for name in ("schools", "events", "event_schools", "ambassadors",
+                                                                 "remediation", "referents")}
+    result = measured("departement", **empty).set_index("territory_code")
+    resources = ["schools_count", "referent_count", "referent_fte", "events_count", "participants_count",
+                 "ambassadors_count", "mobilisations_count", "remediation_capacity_count", "remediation_free_count"]
+    assert (result[resources] == 0).all().all(), result[resources]
+    assert result.population_count.to_dict() == {"59": 20_000, "62": 10_000}
+    # Nobody covers anything: every commune is uncovered, every inhabitant in a white zone.
+    assert result.uncovered_communes_count.to_dict() == {"59": 4, "62": 2}
+    for white_zone in ("ambassador_white_zone_population_count", "remediation_white_zone_population_count"):
+        assert result[white_zone].to_dict() == {"59": 20_000, "62": 10_000}, white_zone
 
 
 # --- referent_fte_by_commune -----------------------------------------------------------------------------------------

@@ -26,30 +26,9 @@ import pytest
 from pyproj import Transformer
 
 from models.distance import greedy_sites, nearest_distance_km
-from models.measures import INDICATORS, CoverageInputs, compute_measures, indicator_rows
-from tests.fixtures import (
-    tiny_ambassadors,
-    tiny_communes,
-    tiny_events,
-    tiny_referents,
-    tiny_remediation,
-    tiny_schools,
-)
-
-SECTORS = ("Industrie", "Santé", "Numérique", "Agriculture", "Transport")
-
-
-def inputs(**changes) -> CoverageInputs:
-    values = dict(
-        communes=tiny_communes(), schools=tiny_schools(), events=tiny_events(),
-        event_schools=pd.DataFrame({"event_id": [1], "uai": ["0590002B"]}), ambassadors=tiny_ambassadors(),
-        remediation=tiny_remediation(), referents=tiny_referents()[["id", "fte", "departement_code", "epci_code"]],
-        zonings=pd.DataFrame({"zoning_code": ["Z1", "Z1", "Z2", "Z2"], "name": ["Un", "Un", "Deux", "Deux"],
-                              "commune_code": ["59001", "59002", "59002", "62001"]}),
-        dropouts=pd.DataFrame({"departement_code": ["59", "62"], "value": [200.0, 50.0]}),
-        sectors=SECTORS, region_code="32")
-    values.update(changes)
-    return CoverageInputs(**values)
+from models.measures import INDICATORS, compute_measures, indicator_rows
+from tests.fixtures import tiny_events, tiny_referents
+from tests.fixtures import tiny_inputs as inputs
 
 
 def row(measures, level, code) -> pd.Series:

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from folium.plugins import FastMarkerCluster
 
-from models.coverage import aggregate_measures, commune_measures
 from models.measures import INDICATORS as MEASURES
-from tests.fixtures import tiny_communes, tiny_events, tiny_remediation, tiny_resources, tiny_shapes
+from models.measures import compute_measures
+from tests.fixtures import tiny_events, tiny_inputs, tiny_remediation, tiny_shapes
 from views.maps import (
     CLASS_COLOURS,
     MISSING_COLOUR,
@@ -34,7 +34,7 @@ CDN_MARKERS = ("cdn", "jsdelivr", "cdnjs", "unpkg", "code.jquery", "bootstrapcdn
 
 
 def commune_values() -> pd.DataFrame:
-    return aggregate_measures(commune_measures(tiny_communes(), **tiny_resources()), "commune")
+    return compute_measures(tiny_inputs(), levels=("commune",))["commune"]
 
 
 def point_layers(label: str | None = None) -> list[PointLayer]:
@@ -254,7 +254,7 @@ def test_layer_control_only_with_point_layers():
 
 @pytest.mark.parametrize("level", ["epci", "departement"])
 def test_coverage_map_at_other_levels(level):
-    values = aggregate_measures(commune_measures(tiny_communes(), **tiny_resources()), level)
+    values = compute_measures(tiny_inputs(), levels=(level,))[level]
     features = features_by_code(coverage_map(tiny_shapes(level), values, MEASURES["events_count"]))
     assert len(features) == 2
     assert {f["value_label"] for f in features.values()} == ({"2", "3"} if level == "epci" else {"4", "1"})
