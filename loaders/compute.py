@@ -5,6 +5,7 @@ One snapshot per school year: recomputing a year replaces that year's computed v
 """
 
 from datetime import date
+from itertools import repeat
 
 import pandas as pd
 from sqlalchemy import Engine, delete
@@ -50,7 +51,9 @@ def write_snapshot(engine: Engine, rows: pd.DataFrame, period: str, is_demo: boo
     """Replace one school year's computed values by `rows`; return how many were written."""
     computed_at = now_utc()
     columns = ["indicator_code", "territory_level", "territory_code", "period", "value"]
-    records = [(*row, computed_at, is_demo) for row in rows[columns].itertuples(index=False, name=None)]
+    stamp = _db_time(engine, computed_at)
+    # Column lists, not itertuples: iterating Arrow-backed strings value by value is most of the time.
+    records = list(zip(*(rows[column].tolist() for column in columns), repeat(stamp), repeat(is_demo)))
     table = IndicatorValue.__table__
     placeholder = "?" if engine.dialect.name == "sqlite" else "%s"
     statement = (f"INSERT INTO {table.name} ({', '.join(columns)}, computed_at, is_demo) "
@@ -66,7 +69,7 @@ def write_snapshot(engine: Engine, rows: pd.DataFrame, period: str, is_demo: boo
                                                          rows.territory_code.unique().tolist())))
         # Plain DB-API executemany: the ORM's per-row bookkeeping is most of the time for 100,000 rows.
         cursor = session.connection().connection.cursor()
-        cursor.executemany(statement, [(*r[:5], _db_time(engine, r[5]), r[6]) for r in records])
+        cursor.executemany(statement, records)
         set_meta(session, f"computed_at:{period}", computed_at.isoformat(timespec="seconds"))
     return len(records)
 
