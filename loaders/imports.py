@@ -39,6 +39,7 @@ from models.resources import (
     RemediationStructure,
 )
 from models.territory import Commune, Departement, Epci, Zoning, ZoningCommune
+from views.formatting import format_number
 
 Progress = Callable[[float, str], None]
 _VALUE_SHOWN = 120  # characters of a refused value kept in the report
@@ -133,40 +134,34 @@ class ImportReport:
     def summary(self) -> str:
         """One French sentence."""
         if self.dry_run:
-            return (f"Vérification : {_lines(self.rows_read, 'lue')}, "
-                    f"{_lines(self.rows_read - self.rows_refused, 'acceptée')}, {_lines(self.rows_refused, 'refusée')}"
-                    " ; rien n'a été écrit.")
+            return (f"Vérification : {_counted(self.rows_read, 'ligne lue')}, "
+                    f"{_counted(self.rows_read - self.rows_refused, 'ligne acceptée')}, "
+                    f"{_counted(self.rows_refused, 'ligne refusée')} ; rien n'a été écrit.")
         if self.status == "refusé":
-            return (f"Import refusé : {_lines(self.rows_refused, 'refusée')} sur {self.rows_read} ; "
-                    "rien n'a été écrit.")
+            return (f"Import refusé : {_counted(self.rows_refused, 'ligne refusée')} sur "
+                    f"{format_number(self.rows_read)} ; rien n'a été écrit.")
         opening = "Import partiel" if self.rows_refused else "Import terminé"
-        text = (f"{opening} : {_lines(self.rows_written, 'enregistrée')} ({_counted(self.rows_added, 'ajoutée')}, "
-                f"{_counted(self.rows_updated, 'modifiée')}, {_counted(self.rows_unchanged, 'inchangée')})")
+        text = (f"{opening} : {_counted(self.rows_written, 'ligne enregistrée')} "
+                f"({_counted(self.rows_added, 'ajoutée')}, {_counted(self.rows_updated, 'modifiée')}, "
+                f"{_counted(self.rows_unchanged, 'inchangée')})")
         if self.rows_refused:
-            text += (f" ; {_lines(self.rows_refused, 'refusée')}, "
+            text += (f" ; {_counted(self.rows_refused, 'ligne refusée')}, "
                      f"{'conservées' if self.rows_refused > 1 else 'conservée'} dans l'historique pour correction")
         if self.rows_duplicate:
             text += f" ; {_counted(self.rows_duplicate, 'doublon ignoré')}"
         if self.demo_removed:
-            text += f" ; {_lines(self.demo_removed, 'de démonstration retirée')}"
+            text += " ; " + _counted(self.demo_removed, "ligne de démonstration retirée",
+                                     "lignes de démonstration retirées")
         return text + "."
 
 
-def _lines(count: int, participle: str) -> str:
-    """"1 ligne lue", "2 lignes lues" (the participle is given in the singular)."""
-    if count > 1:
-        words = participle.split(" ")
-        words[0 if not participle.startswith("de ") else -1] += "s"
-        participle = " ".join(words)
-        return f"{count:,} lignes {participle}".replace(",", "\u202f")
-    return f"{count} ligne {participle}"
+def _counted(count: int, singular: str, plural: str | None = None) -> str:
+    """"1 ligne lue", "3 lignes lues", "0 doublon ignoré": French takes the plural from 2 on.
 
-
-def _counted(count: int, words: str) -> str:
-    """"0 ajoutée", "3 ajoutées", "2 doublons ignorés": every word takes the plural from 2 on."""
-    if count > 1:
-        words = " ".join(word + "s" for word in words.split(" "))
-    return f"{count:,} {words}".replace(",", "\u202f")
+    Without `plural`, every word of `singular` takes an s.
+    """
+    words = singular if count <= 1 else plural or " ".join(word + "s" for word in singular.split(" "))
+    return f"{format_number(count)} {words}"
 
 
 def check_file(engine: Engine, kind_name: str, content: bytes, file_name: str, region_code: str,

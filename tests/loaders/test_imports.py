@@ -26,6 +26,7 @@ import loaders.imports as imports
 from loaders.build import init_store, store_stats
 from loaders.imports import (
     ImportCheck,
+    ImportReport,
     check_file,
     check_table,
     export_rows,
@@ -419,6 +420,15 @@ def test_every_import_leaves_who_when_which_file_and_its_hash(store, places):
     assert batch.file_sha256 == hashlib.sha256(content).hexdigest()
     assert (batch.rows_read, batch.rows_written, batch.rows_refused, batch.status) == (4, 3, 1, "partiel")
     assert before <= batch.started_at.replace(tzinfo=None) <= batch.finished_at.replace(tzinfo=None)
+
+
+def test_summaries_of_big_files_group_thousands_the_french_way():
+    refused = ImportReport("events", "gros.csv", 100_000, 0, 100_000, [], status="refusé")
+    assert refused.summary() == "Import refusé : 100\u202f000 lignes refusées sur 100\u202f000 ; rien n'a été écrit."
+    written = ImportReport("events", "gros.csv", 12_345, 12_345, 0, [], rows_added=12_000, rows_updated=345,
+                           status="ok")
+    assert written.summary() == ("Import terminé : 12\u202f345 lignes enregistrées (12\u202f000 ajoutées, "
+                                 "345 modifiées, 0 inchangée).")
 
 
 def test_keep_valid_writes_the_good_rows_and_keeps_the_refused_ones_for_correction(store, places):
