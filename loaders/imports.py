@@ -39,7 +39,7 @@ from models.resources import (
     RemediationStructure,
 )
 from models.territory import Commune, Departement, Epci, Zoning, ZoningCommune
-from views.formatting import format_number
+from views.formatting import format_count, format_number
 
 Progress = Callable[[float, str], None]
 _VALUE_SHOWN = 120  # characters of a refused value kept in the report
@@ -134,34 +134,25 @@ class ImportReport:
     def summary(self) -> str:
         """One French sentence."""
         if self.dry_run:
-            return (f"Vérification : {_counted(self.rows_read, 'ligne lue')}, "
-                    f"{_counted(self.rows_read - self.rows_refused, 'ligne acceptée')}, "
-                    f"{_counted(self.rows_refused, 'ligne refusée')} ; rien n'a été écrit.")
+            return (f"Vérification : {format_count(self.rows_read, 'ligne lue')}, "
+                    f"{format_count(self.rows_read - self.rows_refused, 'ligne acceptée')}, "
+                    f"{format_count(self.rows_refused, 'ligne refusée')} ; rien n'a été écrit.")
         if self.status == "refusé":
-            return (f"Import refusé : {_counted(self.rows_refused, 'ligne refusée')} sur "
+            return (f"Import refusé : {format_count(self.rows_refused, 'ligne refusée')} sur "
                     f"{format_number(self.rows_read)} ; rien n'a été écrit.")
         opening = "Import partiel" if self.rows_refused else "Import terminé"
-        text = (f"{opening} : {_counted(self.rows_written, 'ligne enregistrée')} "
-                f"({_counted(self.rows_added, 'ajoutée')}, {_counted(self.rows_updated, 'modifiée')}, "
-                f"{_counted(self.rows_unchanged, 'inchangée')})")
+        text = (f"{opening} : {format_count(self.rows_written, 'ligne enregistrée')} "
+                f"({format_count(self.rows_added, 'ajoutée')}, {format_count(self.rows_updated, 'modifiée')}, "
+                f"{format_count(self.rows_unchanged, 'inchangée')})")
         if self.rows_refused:
-            text += (f" ; {_counted(self.rows_refused, 'ligne refusée')}, "
+            text += (f" ; {format_count(self.rows_refused, 'ligne refusée')}, "
                      f"{'conservées' if self.rows_refused > 1 else 'conservée'} dans l'historique pour correction")
         if self.rows_duplicate:
-            text += f" ; {_counted(self.rows_duplicate, 'doublon ignoré')}"
+            text += f" ; {format_count(self.rows_duplicate, 'doublon ignoré')}"
         if self.demo_removed:
-            text += " ; " + _counted(self.demo_removed, "ligne de démonstration retirée",
+            text += " ; " + format_count(self.demo_removed, "ligne de démonstration retirée",
                                      "lignes de démonstration retirées")
         return text + "."
-
-
-def _counted(count: int, singular: str, plural: str | None = None) -> str:
-    """"1 ligne lue", "3 lignes lues", "0 doublon ignoré": French takes the plural from 2 on.
-
-    Without `plural`, every word of `singular` takes an s.
-    """
-    words = singular if count <= 1 else plural or " ".join(word + "s" for word in singular.split(" "))
-    return f"{format_number(count)} {words}"
 
 
 def check_file(engine: Engine, kind_name: str, content: bytes, file_name: str, region_code: str,

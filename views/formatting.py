@@ -16,6 +16,15 @@ def format_number(value, decimals: int = 0) -> str:
     return text.replace(",", NARROW_NBSP).replace(".", ",")
 
 
+def format_count(count: int, singular: str, plural: str | None = None) -> str:
+    """"1 ligne lue", "3 lignes lues", "0 doublon ignoré": French takes the plural from 2 on.
+
+    Without `plural`, every word of `singular` takes an s.
+    """
+    words = singular if count <= 1 else plural or " ".join(word + "s" for word in singular.split(" "))
+    return f"{format_number(count)} {words}"
+
+
 def format_percent(value, decimals: int = 0) -> str:
     """Format a ratio (0.25) as "25 %"."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -12,7 +12,7 @@ from loaders.imports import ImportCheck, columns_doc
 from loaders.kinds import KINDS
 from loaders.reading import MAX_FILE_MB, FileRefused
 from models.settings import PROJECT_DIR
-from views.formatting import format_number
+from views.formatting import format_count, format_number
 from views.tables import display_table
 from views.ui import PageContext, download_buttons, table_height, table_with_downloads
 
@@ -103,7 +103,7 @@ def import_button(context: PageContext, check: ImportCheck) -> None:
     keep_valid = False
     if check.errors:
         keep_valid = st.checkbox(
-            f"Importer quand même les {format_number(len(check.records))} lignes acceptées ; les lignes refusées "
+            f"Importer quand même {format_count(len(check.records), 'ligne acceptée')} ; les lignes refusées "
             "sont mises de côté dans l'historique, à corriger et réimporter", key=f"keep-valid-{check.kind.name}")
         if not keep_valid:
             st.warning("Par défaut l'import est tout ou rien : tant qu'une ligne est refusée, rien n'est écrit. "
@@ -134,8 +134,8 @@ def history(context: PageContext) -> None:
     with_refusals = batches[batches.rows_refused > 0] if not batches.empty else batches
     if with_refusals.empty:
         return
-    labels = {row.id: f"{row.started_at:%d/%m/%Y %H:%M} · {row.file_name} ({format_number(row.rows_refused)} "
-                      f"lignes refusées)" for row in with_refusals.itertuples()}
+    labels = {row.id: f"{row.started_at:%d/%m/%Y %H:%M} · {row.file_name} "
+                      f"({format_count(row.rows_refused, 'ligne refusée')})" for row in with_refusals.itertuples()}
     batch_id = st.selectbox("Lignes refusées d'un import, à corriger et réimporter", list(labels),
                             format_func=labels.get, key="refused-batch")
     try:
@@ -158,5 +158,5 @@ def export_panel(context: PageContext) -> None:
     if frame.empty:
         st.info("Aucune ligne de cette nature dans l'entrepôt.")
         return
-    st.caption(f"{format_number(len(frame))} lignes, au format du modèle : ce fichier se réimporte tel quel.")
+    st.caption(f"{format_count(len(frame), 'ligne')}, au format du modèle : ce fichier se réimporte tel quel.")
     download_buttons(frame, f"maillage-{kind_name}", key=f"export-{kind_name}")

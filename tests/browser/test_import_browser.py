@@ -47,7 +47,7 @@ def test_drop_a_file_read_its_problems_and_import_the_valid_rows(store_url, brow
         assert main.get_by_text("Par défaut l'import est tout ou rien").is_visible()
         assert main.get_by_role("button", name="Importer", exact=True).is_disabled()
 
-        main.get_by_text("Importer quand même les 2 lignes acceptées").click()
+        main.get_by_text("Importer quand même 2 lignes acceptées").click()
         button = main.get_by_role("button", name="Importer", exact=True)
         button.wait_for(state="visible")
         page.wait_for_function("() => ![...document.querySelectorAll('button')].find("

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.fixtures import tiny_events
-from views.formatting import NARROW_NBSP, format_date, format_number, format_percent
+from views.formatting import NARROW_NBSP, format_count, format_date, format_number, format_percent
 from views.tables import display_table, export_frame, neutralise_formulas, to_csv_bytes, to_xlsx_bytes
 
 BOM = b"\xef\xbb\xbf"
@@ -47,6 +47,19 @@ def test_format_number_the_french_way(value, decimals, expected):
 @pytest.mark.parametrize("missing", [float("nan"), np.nan, np.float64("nan"), None])
 def test_format_number_of_nothing_is_a_dash(missing):
     assert format_number(missing, 2) == "–"
+
+
+@pytest.mark.parametrize(("count", "expected"), [
+    (0, "0 ligne refusée"), (1, "1 ligne refusée"), (2, "2 lignes refusées"),
+    (12_345, f"12{NARROW_NBSP}345 lignes refusées"),
+])
+def test_format_count_takes_the_french_plural_from_two_on(count, expected):
+    assert format_count(count, "ligne refusée") == expected
+
+
+def test_format_count_with_an_irregular_plural():
+    assert format_count(3, "ligne de démonstration retirée", "lignes de démonstration retirées") == (
+        "3 lignes de démonstration retirées")
 
 
 def test_format_percent():
