@@ -2,11 +2,17 @@
 
 Leaflet and its plugins are served by the app itself (see loaders.assets): folium's
 class attributes are pointed at those local files when this module is imported, so
-no map ever asks a CDN. Every text that reaches a tooltip is HTML-escaped here.
+no map ever asks a CDN.
+
+Every text that reaches the map goes through `map_text` here: escaped for HTML (tooltips, legend
+and layer names are HTML), and with no `{`, `}` or `%` left, because branca renders each map's
+script through Jinja a second time: data that reached it as `{{ … }}` or `{% … %}` would run on
+the server. As HTML entities, the browser still shows those characters as typed.
 """
 
 import html
 import json
+import re
 from dataclasses import dataclass, field
 
 import folium
@@ -24,6 +30,21 @@ ASSET_URL = "/app/static/vendor"
 CLASS_COLOURS = ["#d0e4f2", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 ZERO_COLOUR = "#f4a582"
 MISSING_COLOUR = "#d9d9d9"
+MIN_ZOOM, MAX_ZOOM = 5, 18  # MarkerCluster needs a maxZoom on the map when no tile layer brings one
+# Characters a template engine or a JavaScript template literal could read as code, as HTML entities.
+_INERT = str.maketrans({"{": "&#123;", "}": "&#125;", "%": "&#37;", "$": "&#36;", "`": "&#96;"})
+_PLAIN_CODE = re.compile(r"^[0-9A-Za-z_.\-]+$")
+
+
+def map_text(value) -> str:
+    """Any text shown on a map: HTML-escaped, and inert for Jinja and template literals."""
+    return html.escape(str(value)).translate(_INERT)
+
+
+def map_code(value) -> str:
+    """A territory code sent with its shape (and returned on click): plain codes as they are, others inert."""
+    text = str(value)
+    return text if _PLAIN_CODE.match(text) else map_text(text)
 
 
 def use_local_assets(prefix: str = ASSET_URL) -> None:
@@ -106,11 +127,13 @@ class Legend(MacroElement):
         """Build the legend's HTML from escaped texts."""
         super().__init__()
         self._name = "Legend"
-        rows = [f"<b>{html.escape(title)}</b>"]
+        rows = [f"<b>{map_text(title)}</b>"]
         rows += [f'<div><span style="display:inline-block;width:14px;height:12px;margin-right:6px;'
-                 f'background:{c.colour};border:1px solid #888"></span>{html.escape(c.label)}</div>' for c in classes]
+                 f'background:{map_text(c.colour)};border:1px solid #888"></span>{map_text(c.label)}</div>'
+                 for c in classes]
         rows += [f'<div><span style="display:inline-block;width:10px;height:10px;margin:0 8px 0 2px;'
-                 f'border-radius:50%;background:{p.colour}"></span>{html.escape(p.name)}</div>' for p in points]
+                 f'border-radius:50%;background:{map_text(p.colour)}"></span>{map_text(p.name)}</div>'
+                 for p in points]
         self.html_json = json.dumps("".join(rows))
 
 
@@ -164,10 +187,10 @@ class _PlainPoints(MacroElement):
 
 def _add_points(fmap: folium.Map, layer: PointLayer) -> None:
     frame = layer.frame.dropna(subset=["latitude", "longitude"])
-    rows = [[round(lat, 5), round(lon, 5), html.escape(str(text))]
+    rows = [[round(lat, 5), round(lon, 5), map_text(text)]
             for lat, lon, text in zip(frame.latitude, frame.longitude, frame.label)]
     callback = _CIRCLE_CALLBACK % {"radius": layer.radius, "colour": layer.colour}
-    group = folium.FeatureGroup(name=html.escape(f"{layer.name} ({format_number(len(frame))})"), show=layer.show)
+    group = folium.FeatureGroup(name=map_text(f"{layer.name} ({format_number(len(frame))})"), show=layer.show)
     if layer.clustered:
         FastMarkerCluster(rows, callback=callback,
                           options={"maxClusterRadius": 40, "disableClusteringAtZoom": 12}).add_to(group)
@@ -187,8 +210,8 @@ class AreaOverlay:
 
 def _add_overlay(fmap: folium.Map, overlay: AreaOverlay) -> None:
     frame = overlay.shapes[overlay.shapes.geometry.notna()][["label", "geometry"]].copy()
-    frame["label"] = frame.label.map(lambda text: html.escape(str(text)))
-    group = folium.FeatureGroup(name=html.escape(f"{overlay.name} ({format_number(len(frame))})"))
+    frame["label"] = frame.label.map(map_text)
+    group = folium.FeatureGroup(name=map_text(f"{overlay.name} ({format_number(len(frame))})"))
     if not frame.empty:
         folium.GeoJson(json.loads(frame.to_json(drop_id=True)),
                        style_function=lambda _f, colour=overlay.colour: {
@@ -208,23 +231,25 @@ def coverage_map(shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Indica
     merged = shapes.merge(values[["territory_code", measure.column]], on="territory_code", how="left")
     classes = legend_classes(merged[measure.column], measure)
     merged["fill"] = [colour_for(v, classes) for v in merged[measure.column]]
-    merged["label"] = merged.name.map(lambda n: html.escape(str(n)))
-    merged["value_label"] = [html.escape(format_number(v, measure.decimals)) for v in merged[measure.column]]
+    merged["territory_code"] = merged.territory_code.map(map_code)
+    merged["label"] = merged.name.map(map_text)
+    merged["value_label"] = [map_text(format_number(v, measure.decimals)) for v in merged[measure.column]]
     merged = merged[["territory_code", "label", "value_label", "fill", "geometry"]]
     merged = merged[merged.geometry.notna()]
 
-    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25)
+    fmap = folium.Map(tiles=None, control_scale=True, prefer_canvas=False, zoom_snap=0.25,
+                      minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)
     if tile_url:
-        folium.TileLayer(tiles=tile_url, attr=tile_attribution or "Fond de carte", name="Fond de carte",
-                         control=False).add_to(fmap)
+        folium.TileLayer(tiles=tile_url, attr=map_text(tile_attribution or "Fond de carte"), name="Fond de carte",
+                         control=False, max_zoom=MAX_ZOOM).add_to(fmap)
     folium.GeoJson(
         json.loads(merged.to_json(drop_id=True)),
-        name=f"{html.escape(level_label)} : {html.escape(measure.label)}",
+        name=f"{map_text(level_label)} : {map_text(measure.label)}",
         style_function=lambda feature: {"fillColor": feature["properties"]["fill"], "color": "#555",
                                         "weight": 0.6, "fillOpacity": 0.75},
         highlight_function=lambda _feature: {"weight": 2.5, "color": "#000"},
         tooltip=folium.GeoJsonTooltip(fields=["label", "value_label"],
-                                      aliases=[html.escape(level_label), html.escape(measure.label)],
+                                      aliases=[map_text(level_label), map_text(measure.label)],
                                       sticky=True),
     ).add_to(fmap)
     for overlay in overlays:

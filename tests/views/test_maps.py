@@ -3,6 +3,7 @@
 As streamlit-folium does in its own tests, the generated HTML/JavaScript is read as text.
 """
 
+import dataclasses
 import json
 import re
 
@@ -17,14 +18,18 @@ from models.measures import compute_measures
 from tests.fixtures import tiny_events, tiny_inputs, tiny_remediation, tiny_shapes
 from views.maps import (
     CLASS_COLOURS,
+    MAX_ZOOM,
     MISSING_COLOUR,
     ZERO_COLOUR,
+    AreaOverlay,
     LegendClass,
     PointLayer,
     colour_for,
     coverage_map,
     legend_classes,
+    map_text,
 )
+from streamlit_folium import _get_map_string
 
 RATE = MEASURES["events_per_10k"]
 HOSTILE_TERRITORY = "<script>alert(1)</script>"
@@ -117,6 +122,50 @@ def test_hostile_names_and_labels_reach_the_page_only_escaped():
     # Plain circle markers: their rows are JSON too, with escaped labels.
     plain = json.loads(re.search(r"var rows = (\[.*?\]);", page).group(1))
     assert len(plain) == 3 and {row[2] for row in plain} == {"&lt;img src=x onerror=alert(1)&gt;"}
+
+
+TEMPLATE_ATTACKS = ["E2C {{ 7*191 }}", "Atelier {% raw %} relais", "{{ lipsum.__globals__ }}", "{# note",
+                    "{{ lipsum.__globals__.os.mkdir(%r) }}", "${7*191} `tick` 100 %"]
+
+
+def hostile_map(text: str, tmp_path) -> folium.Map:
+    """A map where every text that can come from data (or settings) carries `text`."""
+    text = text % str(tmp_path / "pwned") if "%r" in text else text
+    shapes = tiny_shapes().assign(name=text)
+    overlay = AreaOverlay(text, tiny_shapes().assign(label=text))
+    measure = dataclasses.replace(RATE, label=text)
+    layers = [dataclasses.replace(layer, name=text) for layer in point_layers(text)]
+    return coverage_map(shapes, commune_values(), measure, layers, tile_url="https://tiles.example.test/{z}/{x}/{y}",
+                        tile_attribution=text, level_label=text, overlays=[overlay])
+
+
+@pytest.mark.parametrize("text", TEMPLATE_ATTACKS)
+def test_data_never_becomes_template_source(text, tmp_path):
+    fmap = hostile_map(text, tmp_path)
+    page = render(fmap)  # streamlit-folium renders the whole figure, then each element's script
+    script = _get_map_string(fmap)
+    for output in (page, script):
+        assert "1337" not in output
+        assert "lipsum" not in output or "&#123;&#123; lipsum" in output
+    assert not (tmp_path / "pwned").exists()
+    # The browser shows the characters as typed: HTML entities, decoded by innerHTML.
+    shown = map_text(text % str(tmp_path / "pwned") if "%r" in text else text)
+    assert "{" not in shown and "%" not in shown and "`" not in shown and "$" not in shown
+    assert shown in page
+
+
+def test_map_text_keeps_what_a_browser_shows():
+    import html as html_module
+
+    for text in TEMPLATE_ATTACKS:
+        assert html_module.unescape(map_text(text)) == text
+
+
+def test_points_draw_without_a_base_map():
+    """MarkerCluster refuses a map without maxZoom ("Map has no maxZoom specified"): the map sets one."""
+    page = render(coverage_map(tiny_shapes(), commune_values(), RATE, point_layers()))
+    options = re.search(r"L\.map\(\s*\"map_\w+\",\s*(\{.*?\})\s*\);", page, re.S).group(1)
+    assert f'"maxZoom": {MAX_ZOOM}' in options
 
 
 def test_plain_marker_labels_cannot_run_script_in_a_template_literal():
