@@ -6,7 +6,7 @@ from sqlalchemy import Engine
 
 from loaders.compute import compute_store
 from loaders.demo import load_demo
-from loaders.store import Progress, _no_progress, count_rows, load_reference
+from loaders.store import Progress, _no_progress, are_measures_stale, count_rows, load_reference
 from models.audit import ImportBatch
 from models.indicators import IndicatorValue
 from models.resources import Ambassador, Event, Referent, RemediationStructure, School
@@ -24,12 +24,13 @@ def init_store(engine: Engine, region_code: str, with_demo: bool, seed: int, tod
                progress: Progress = _no_progress, white_zone_km: float = 20.0) -> dict[str, bool]:
     """Create or update the store for a région; running it twice changes nothing.
 
-    After any load, the coverage measures are recomputed (and computed once if never done).
+    After any load, the coverage measures are recomputed (and computed once if never done, or
+    if a recompute was interrupted: a process killed after a write and before its recompute).
     """
     changed = {"reference": load_reference(engine, region_code, progress)}
     if with_demo:
         changed["demo"] = load_demo(engine, region_code, seed, today, progress)
-    if any(changed.values()) or not has_measures(engine, region_code):
+    if any(changed.values()) or not has_measures(engine, region_code) or are_measures_stale(engine, region_code):
         compute_store(engine, region_code, white_zone_km, today,
                       progress=lambda fraction, message: progress(0.9 + 0.1 * fraction, message))
         changed["measures"] = True
@@ -51,8 +52,9 @@ def store_stats(engine: Engine) -> dict[str, int]:
 
 
 def is_store_ready(engine: Engine, region_code: str) -> bool:
-    """Whether the région is loaded and its measures computed."""
-    return is_region_loaded(engine, region_code) and has_measures(engine, region_code)
+    """Whether the région is loaded and its measures computed from its current data."""
+    return (is_region_loaded(engine, region_code) and has_measures(engine, region_code)
+            and not are_measures_stale(engine, region_code))
 
 
 def is_region_loaded(engine: Engine, region_code: str) -> bool:

@@ -2,6 +2,10 @@
 
 One snapshot per school year: recomputing a year replaces that year's computed values
 (source "calcul Maillage") in one transaction, so pages always read a whole snapshot.
+
+A write that changes what the measures count marks them stale in its own transaction
+(loaders.store.mark_measures_stale); only a complete recompute clears the mark. A process killed in between
+leaves the mark, and the next start, command or import finishes the recompute.
 """
 
 from datetime import date
@@ -10,7 +14,7 @@ from itertools import repeat
 import pandas as pd
 from sqlalchemy import Engine, delete
 
-from loaders.store import Progress, _no_progress, set_meta, upsert
+from loaders.store import Progress, _no_progress, clear_measures_stale, measures_stale_mark, set_meta, upsert
 from models import queries
 from models.access import Viewer
 from models.audit import now_utc
@@ -47,7 +51,8 @@ def _db_time(engine: Engine, moment):
     return moment.strftime("%Y-%m-%d %H:%M:%S.%f") if engine.dialect.name == "sqlite" else moment
 
 
-def write_snapshot(engine: Engine, rows: pd.DataFrame, period: str, is_demo: bool) -> int:
+def write_snapshot(engine: Engine, rows: pd.DataFrame, period: str, is_demo: bool,
+                   region_code: str | None = None) -> int:
     """Replace one school year's computed values by `rows`; return how many were written."""
     computed_at = now_utc()
     columns = ["indicator_code", "territory_level", "territory_code", "period", "value"]
@@ -58,7 +63,7 @@ def write_snapshot(engine: Engine, rows: pd.DataFrame, period: str, is_demo: boo
     placeholder = "?" if engine.dialect.name == "sqlite" else "%s"
     statement = (f"INSERT INTO {table.name} ({', '.join(columns)}, computed_at, is_demo) "
                  f"VALUES ({', '.join([placeholder] * (len(columns) + 2))})")
-    with transaction(engine) as session:
+    with transaction(engine, region_code) as session:
         upsert(session, Indicator, [{
             "indicator_code": code, "label": item.label, "unit": item.unit, "source": SOURCE,
             "periodicity": "annuelle (année scolaire)", "is_higher_better": item.is_higher_better, "is_demo": False,
@@ -76,13 +81,19 @@ def write_snapshot(engine: Engine, rows: pd.DataFrame, period: str, is_demo: boo
 
 def compute_store(engine: Engine, region_code: str, threshold_km: float, today: date | None = None,
                   school_years: list[str] | None = None, progress: Progress = _no_progress) -> dict[str, int]:
-    """Compute and store every school year's measures for a région; return rows written per year."""
+    """Compute and store every school year's measures for a région; return rows written per year.
+
+    Computing every year (no `school_years`) clears the stale mark, unless a write marked it again meanwhile.
+    """
     today = today or date.today()
+    stale_mark = measures_stale_mark(engine, region_code) if school_years is None else None
     years = school_years or queries.read_school_years_with_data(engine, region_code, today)
     is_demo = any(queries.count_demo_rows(engine, region_code).values())
     written = {}
     for index, year in enumerate(years):
         progress(index / max(len(years), 1), f"Calcul des indicateurs {year.replace('-', '–')}…")
         measures = compute_measures(read_inputs(engine, region_code, year, today), threshold_km)
-        written[year] = write_snapshot(engine, indicator_rows(measures, year), year, is_demo)
+        written[year] = write_snapshot(engine, indicator_rows(measures, year), year, is_demo, region_code)
+    if stale_mark is not None:
+        clear_measures_stale(engine, region_code, stale_mark)
     return written

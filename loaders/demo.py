@@ -14,7 +14,16 @@ import pandas as pd
 from sqlalchemy import Engine, select, text
 from sqlmodel import Session
 
-from loaders.store import Progress, _audit, _no_progress, frame_records, get_meta, set_meta, upsert
+from loaders.store import (
+    Progress,
+    _audit,
+    _no_progress,
+    frame_records,
+    get_meta,
+    mark_measures_stale,
+    set_meta,
+    upsert,
+)
 from models.audit import now_utc
 from models.db import transaction
 from models.indicators import Indicator, IndicatorValue
@@ -28,11 +37,12 @@ from models.resources import (
     ReferentArea,
     RemediationStructure,
     School,
+    fold_key,
 )
 from models.schoolyear import school_year_bounds, school_year_of
 from models.territory import Commune, Epci, Zoning, ZoningCommune
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"  # 4: no two rows with the same natural key (unique in the store)
 DEMO_SOURCE = "Générateur de démonstration Maillage"
 
 FIRST_NAMES = [
@@ -136,6 +146,7 @@ def _jitter(rng: np.random.Generator, values: pd.Series, scale: float) -> np.nda
 def _referents(rng, communes, epci, region_code):
     """One référent per département, two where it has over 2 million inhabitants (split by EPCI)."""
     referents, areas, zonings, members = [], [], [], []
+    slugs: dict[str, int] = {}  # two référents of the same name get two addresses
     by_dep = communes.groupby("departement_code")
     for dep_code, dep_communes in by_dep:
         population = dep_communes.population_count.sum()
@@ -151,8 +162,9 @@ def _referents(rng, communes, epci, region_code):
         for group in groups:
             referent_id = len(referents) + 1
             name, slug = _person(rng)
+            slugs[slug] = slugs.get(slug, 0) + 1
             referents.append({"id": referent_id, "region_code": region_code, "full_name": name,
-                              "email": f"{slug}@demo.maillage.invalid",
+                              "email": f"{slug}{slugs[slug] if slugs[slug] > 1 else ''}@demo.maillage.invalid",
                               "phone": f"03 {rng.integers(10, 99)} {rng.integers(10, 99)} "
                                        f"{rng.integers(10, 99)} {rng.integers(10, 99)}",
                               "fte": 1.0, "is_demo": True})
@@ -199,13 +211,16 @@ def _events(rng, communes, schools, region_code, first_year: int, today: date):
         sector = None if kind == "Salon de l'orientation" else str(rng.choice(SECTORS))
         title = f"{kind} – {sector}" if sector else f"{kind} de {commune['name']}"
         rows.append({
-            "id": index + 1, "region_code": region_code, "title": title, "event_type": kind,
+            "id": index + 1, "region_code": region_code, "title": title, "title_key": fold_key(title),
+            "event_type": kind,
             "start_date": day, "commune_code": commune.commune_code, "school_uai": uai, "sector": sector,
             "target_public": ", ".join(sorted(rng.choice(PUBLICS, size=int(rng.integers(1, 3)), replace=False))),
             "participants_count": None if day > today else int(max(5, rng.lognormal(np.log(typical), 0.4))),
             "latitude": float(commune.latitude), "longitude": float(commune.longitude), "is_demo": True,
         })
-    events = pd.DataFrame(rows).sort_values(["start_date", "id"])
+    # The same title the same day in the same commune is one event (the store's key): the first drawn is kept.
+    events = pd.DataFrame(rows).drop_duplicates(["title_key", "start_date", "commune_code"])
+    events = events.sort_values(["start_date", "id"])
     events["latitude"] = _jitter(rng, events.latitude, 0.004)
     events["longitude"] = _jitter(rng, events.longitude, 0.006)
     return events
@@ -282,7 +297,7 @@ def _mobilisations(rng, ambassadors, events, schools, communes, today: date):
 
 
 def _remediation(rng, communes, region_code, first_year: int, today: date):
-    rows = []
+    rows, named = [], {}
     towns = communes.sort_values("population_count", ascending=False)
     for _, dep_towns in towns.groupby("departement_code", sort=True):
         population = dep_towns.population_count.sum()
@@ -300,8 +315,13 @@ def _remediation(rng, communes, region_code, first_year: int, today: date):
             for _ in range(number):
                 town = candidates.iloc[int(min(rng.exponential(2.5), len(candidates) - 1))]
                 operator, (low, high) = REMEDIATION_KINDS[kind]
-                rows.append({"id": len(rows) + 1, "region_code": region_code,
-                             "name": f"{kind.split(' (')[0]} – {town['name']}", "structure_kind": kind,
+                name = f"{kind.split(' (')[0]} – {town['name']}"
+                # A second one of a kind in the same town is numbered: a structure is its name and commune.
+                key = (name, town.commune_code)
+                named[key] = named.get(key, 0) + 1
+                name += f" n° {named[key]}" if named[key] > 1 else ""
+                rows.append({"id": len(rows) + 1, "region_code": region_code, "name": name,
+                             "name_key": fold_key(name), "structure_kind": kind,
                              "operator": operator, "commune_code": town.commune_code,
                              "latitude": float(town.latitude), "longitude": float(town.longitude),
                              "capacity": int(rng.integers(low, high)), "is_demo": True})
@@ -388,7 +408,7 @@ def load_demo(engine: Engine, region_code: str, seed: int, today: date | None = 
                                    School.longitude).where(School.region_code == region_code))
     demo = generate_demo(communes, epci, schools, region_code, seed, today)
     progress(0.85, "Écriture des données de démonstration…")
-    with transaction(engine) as session:
+    with transaction(engine, region_code) as session:
         for model, frame in ((Referent, demo.referents), (Zoning, demo.zonings), (Event, demo.events),
                              (Ambassador, demo.ambassadors), (RemediationStructure, demo.structures)):
             session.add_all([model(**row) for row in frame_records(frame, frame.columns)])
@@ -410,5 +430,6 @@ def load_demo(engine: Engine, region_code: str, seed: int, today: date | None = 
                f"{len(demo.ambassadors)} ambassadeurs, {len(demo.structures)} structures de remédiation "
                f"(graine {seed})", started_at)
         set_meta(session, meta_key, f"v{GENERATOR_VERSION} seed {seed} {today.isoformat()}")
+        mark_measures_stale(session, region_code)
     progress(0.95, "Données de démonstration enregistrées.")
     return True

@@ -3,8 +3,13 @@
 Every cached function takes the viewer (so that no cache entry crosses roles), the
 database URL and the filters; results are never mutated by callers (copies are made
 where a page needs to change a frame).
+
+Cached results follow the store's data version, not a clock: `_current` adds the version,
+read afresh at each call (one indexed row), to every cached function's key, so any write
+(this app's import, the command line, another process) is seen at the next call.
 """
 
+import functools
 from datetime import date
 
 import geopandas as gpd
@@ -15,11 +20,12 @@ from loaders.compute import read_inputs
 from loaders.imports import ImportCheck, ImportReport, apply_check, check_file, export_rows, refused_rows
 from models import queries
 from models.access import Viewer
-from models.db import get_engine
+from models.db import data_version, get_engine
 from models.measures import INDICATORS, compute_measures
 from models.settings import get_settings
 
-TTL_S = 300
+FEW = 8  # entries kept by a read with one result per région (and data version)
+MANY = 128  # entries kept by a read with one result per filter combination
 
 
 @st.cache_resource
@@ -28,105 +34,141 @@ def engine_for(database_url: str):
     return get_engine(database_url)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def region(database_url: str, region_code: str) -> dict | None:
+def store_version(database_url: str) -> int:
+    """The store's data version, read now: it changes with every committed write."""
+    return data_version(engine_for(database_url))
+
+
+def _current(cached):
+    """Call a cached read with the store's current data version as its `data_version` argument.
+
+    The cached function itself (its own name and source) is what st.cache_data keys on: this wrapper
+    only adds the version, so that two reads never share entries.
+    """
+    @functools.wraps(cached, updated=())
+    def read_current(database_url: str, *args, **kwargs):
+        return cached(database_url, *args, data_version=store_version(database_url), **kwargs)
+
+    read_current.clear = cached.clear
+    return read_current
+
+
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def region(database_url: str, region_code: str, *, data_version: int) -> dict | None:
     """The région's name and population."""
     return queries.read_region(engine_for(database_url), region_code)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def departements(database_url: str, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def departements(database_url: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """Départements of the région."""
     return queries.read_departements(engine_for(database_url), region_code)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def epci(database_url: str, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def epci(database_url: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """EPCI of the région."""
     return queries.read_epci(engine_for(database_url), region_code)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def communes(database_url: str, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def communes(database_url: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """Communes of the région."""
     return queries.read_communes(engine_for(database_url), region_code)
 
 
-@st.cache_data(ttl=3600, show_spinner="Chargement des contours…")
-def shapes(database_url: str, region_code: str, level: str) -> gpd.GeoDataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner="Chargement des contours…")
+def shapes(database_url: str, region_code: str, level: str, *, data_version: int) -> gpd.GeoDataFrame:
     """Outlines of one level (simplified once, at load time)."""
     return queries.read_shapes(engine_for(database_url), region_code, level)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def schools(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
+def schools(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None, *,
+            data_version: int) -> pd.DataFrame:
     """Lycées."""
     return queries.read_schools(engine_for(database_url), viewer, region_code, departement_code)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
 def events(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
-           school_year: str | None) -> pd.DataFrame:
+           school_year: str | None, *, data_version: int) -> pd.DataFrame:
     """Events of a school year."""
     return queries.read_events(engine_for(database_url), viewer, region_code, departement_code, school_year)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
 def ambassadors(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
-                school_year: str | None) -> pd.DataFrame:
+                school_year: str | None, *, data_version: int) -> pd.DataFrame:
     """Active ambassadors of a school year (contacts by role)."""
     return queries.read_ambassadors(engine_for(database_url), viewer, region_code, departement_code, school_year)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def referents(database_url: str, viewer: Viewer, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
+def referents(database_url: str, viewer: Viewer, region_code: str, *, data_version: int) -> pd.DataFrame:
     """Référents and their areas (names and contacts by role)."""
     return queries.read_referents(engine_for(database_url), viewer, region_code)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
 def remediation(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
-                school_year: str | None, today: date) -> pd.DataFrame:
+                school_year: str | None, today: date, *, data_version: int) -> pd.DataFrame:
     """Remediation structures at their latest snapshot."""
     return queries.read_remediation(engine_for(database_url), viewer, region_code, departement_code,
                                     school_year, today)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
 def capacity_history(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
-                     school_year: str | None) -> pd.DataFrame:
+                     school_year: str | None, *, data_version: int) -> pd.DataFrame:
     """Monthly remediation seats."""
     return queries.read_capacity_history(engine_for(database_url), viewer, region_code, departement_code,
                                          school_year)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def indicator_values(database_url: str, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def indicator_values(database_url: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """Indicator values by département."""
     return queries.read_indicator_values(engine_for(database_url), region_code)
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def import_batches(database_url: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def import_batches(database_url: str, *, data_version: int) -> pd.DataFrame:
     """Audit of data loads."""
     return queries.read_import_batches(engine_for(database_url))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def meta(database_url: str) -> dict[str, str]:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def meta(database_url: str, *, data_version: int) -> dict[str, str]:
     """Store facts (versions, load dates)."""
     return queries.read_meta(engine_for(database_url))
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def demo_counts(database_url: str, region_code: str) -> dict[str, int]:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def demo_counts(database_url: str, region_code: str, *, data_version: int) -> dict[str, int]:
     """Demo rows per resource."""
     return queries.count_demo_rows(engine_for(database_url), region_code)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner="Lecture des indicateurs…")
+@_current
+@st.cache_data(max_entries=MANY, show_spinner="Lecture des indicateurs…")
 def measures(database_url: str, viewer: Viewer, region_code: str, level: str, departement_code: str | None,
-             school_year: str | None, today: date) -> pd.DataFrame:
+             school_year: str | None, today: date, *, data_version: int) -> pd.DataFrame:
     """Coverage measures of one level's territories, as stored for the school year (aggregates only).
 
     A year without a stored snapshot yet is computed on the fly (and not written).
@@ -147,8 +189,9 @@ def measures(database_url: str, viewer: Viewer, region_code: str, level: str, de
     return frame[ordered].sort_values("territory_code").reset_index(drop=True)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def territory_names(database_url: str, region_code: str, level: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
+def territory_names(database_url: str, region_code: str, level: str, *, data_version: int) -> pd.DataFrame:
     """Codes and names of one level's territories."""
     if level == "region":
         return pd.DataFrame({"territory_code": [region_code], "name": [region(database_url, region_code)["name"]]})
@@ -160,8 +203,9 @@ def territory_names(database_url: str, region_code: str, level: str) -> pd.DataF
     return source.rename(columns={LEVEL_CODE[level]: "territory_code"})[["territory_code", "name"]]
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def zoning_members(database_url: str, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def zoning_members(database_url: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """Custom zonings and their communes."""
     return queries.read_zoning_members(engine_for(database_url), region_code)
 
@@ -176,8 +220,9 @@ TABLE_LABELS = {
 }
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def table_counts(database_url: str) -> dict[str, int]:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def table_counts(database_url: str, *, data_version: int) -> dict[str, int]:
     """Row count of each main table."""
     from loaders.build import store_stats
 
@@ -189,14 +234,16 @@ def counts_frame(counts: dict[str, int]) -> pd.DataFrame:
     return pd.DataFrame({"label": [TABLE_LABELS.get(k, k) for k in counts], "rows_count": list(counts.values())})
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def sources(database_url: str, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def sources(database_url: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """Where each kind of data comes from, when it was loaded and whether it is demo."""
     return queries.read_sources(engine_for(database_url), region_code)
 
 
-@st.cache_data(ttl=TTL_S, show_spinner=False)
-def sectors(database_url: str, region_code: str) -> tuple[str, ...]:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def sectors(database_url: str, region_code: str, *, data_version: int) -> tuple[str, ...]:
     """Trade sectors of the région's ambassadors."""
     return queries.read_sectors(engine_for(database_url), region_code)
 
@@ -218,9 +265,11 @@ def members_of(database_url: str, region_code: str, level: str, code: str) -> se
     return set(all_communes.loc[all_communes[LEVEL_CODE[level]] == code, "commune_code"])
 
 
-@st.cache_data(ttl=TTL_S, show_spinner="Recherche des lieux les plus utiles…")
+@_current
+@st.cache_data(max_entries=MANY, show_spinner="Recherche des lieux les plus utiles…")
 def next_sites(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
-               school_year: str, today: date, resource: str, radius_km: float, count: int) -> pd.DataFrame:
+               school_year: str, today: date, resource: str, radius_km: float, count: int, *,
+               data_version: int) -> pd.DataFrame:
     """The greedy choice of communes where one more resource reaches the most uncovered inhabitants."""
     from models.distance import greedy_sites
 
@@ -242,21 +291,27 @@ def next_sites(database_url: str, viewer: Viewer, region_code: str, departement_
     return frame
 
 
-@st.cache_data(ttl=60, show_spinner=False)
-def indicator_catalogue(database_url: str, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def indicator_catalogue(database_url: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """The indicator store's definitions, sources and freshness."""
     return queries.read_indicator_catalogue(engine_for(database_url), region_code)
 
 
+@_current
 @st.cache_data(ttl=600, max_entries=3, show_spinner=False)
 def check_upload(database_url: str, region_code: str, kind: str, content: bytes, file_name: str,
-                 sheet: str | None) -> ImportCheck:
+                 sheet: str | None, *, data_version: int) -> ImportCheck:
     """An uploaded file checked against its kind (nothing written); raises FileRefused if unreadable."""
     return check_file(engine_for(database_url), kind, content, file_name, region_code, sheet)
 
 
 def import_checked(database_url: str, check: ImportCheck, keep_valid: bool, imported_by: str, progress) -> ImportReport:
-    """Write a checked upload and recompute the measures; every cached read is then stale."""
+    """Write a checked upload and recompute the measures.
+
+    The writes move the data version on, so every cached read reads again at its next call; clearing
+    frees the entries of older versions (never read again), the checked upload's among them.
+    """
     report = apply_check(engine_for(database_url), check, keep_valid, imported_by=imported_by,
                          white_zone_km=get_settings().white_zone_km, progress=progress)
     st.cache_data.clear()
@@ -268,7 +323,8 @@ def refused(database_url: str, viewer: Viewer, batch_id: int) -> pd.DataFrame:
     return refused_rows(engine_for(database_url), viewer, batch_id)
 
 
-@st.cache_data(ttl=60, show_spinner="Préparation de l'export…")
-def exported(database_url: str, viewer: Viewer, kind: str, region_code: str) -> pd.DataFrame:
+@_current
+@st.cache_data(max_entries=FEW, show_spinner="Préparation de l'export…")
+def exported(database_url: str, viewer: Viewer, kind: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """The store's rows of a kind in the template format."""
     return export_rows(engine_for(database_url), viewer, kind, region_code)

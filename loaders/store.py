@@ -8,6 +8,7 @@ import hashlib
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from uuid import uuid4
 
 import pandas as pd
 import shapely
@@ -72,6 +73,31 @@ def set_meta(session: Session, key: str, value: str) -> None:
     upsert(session, StoreMeta, [{"key": key, "value": value}])
 
 
+def _stale_key(region_code: str) -> str:
+    return f"measures_stale:{region_code}"
+
+
+def mark_measures_stale(session: Session, region_code: str) -> None:
+    """Say, in a write's own transaction, that the région's stored measures no longer match its data."""
+    set_meta(session, _stale_key(region_code), uuid4().hex)
+
+
+def measures_stale_mark(engine: Engine, region_code: str) -> str | None:
+    """The mark of the latest write not yet followed by a complete recompute of the measures, if any."""
+    return get_meta(engine, _stale_key(region_code))
+
+
+def are_measures_stale(engine: Engine, region_code: str) -> bool:
+    """Whether data of the région changed since its measures were last computed in full."""
+    return measures_stale_mark(engine, region_code) is not None
+
+
+def clear_measures_stale(engine: Engine, region_code: str, mark: str) -> None:
+    """Remove the stale mark a recompute started from; a write that marked the store again since keeps its mark."""
+    with transaction(engine, region_code) as session:
+        session.execute(delete(StoreMeta).where(StoreMeta.key == _stale_key(region_code), StoreMeta.value == mark))
+
+
 def _wkb(geometry) -> str | None:
     if geometry is None or geometry.is_empty:
         return None
@@ -108,7 +134,7 @@ def load_reference(engine: Engine, region_code: str, progress: Progress = _no_pr
     progress(0.45, "Écriture de la géographie dans l'entrepôt…")
     for frame in (geo.departements, geo.epci, geo.communes):
         frame["geometry_wkb"] = [_wkb(g) for g in frame.geometry]
-    with transaction(engine) as session:
+    with transaction(engine, region_code) as session:
         upsert(session, Region, frame_records(geo.region, ["region_code", "name", "population_count"]))
         upsert(session, Departement, frame_records(
             geo.departements, ["departement_code", "name", "region_code", "population_count", "geometry_wkb"]))
@@ -134,6 +160,7 @@ def load_reference(engine: Engine, region_code: str, progress: Progress = _no_pr
         set_meta(session, f"reference_loaded_at:{region_code}", started_at.isoformat(timespec="seconds"))
         set_meta(session, f"schools_unplaced:{region_code}", str(len(placement.unplaced)))
         set_meta(session, f"schools_invalid_uai:{region_code}", str(placement.invalid_uai_count))
+        mark_measures_stale(session, region_code)
     progress(0.6, "Géographie et lycées enregistrés.")
     return True
 

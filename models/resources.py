@@ -6,7 +6,13 @@ to roles that may see them, and aggregates never carry them.
 
 from datetime import date
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
+
+
+def fold_key(text) -> str:
+    """The form of a title or name that identifies a row: case and extra spaces ignored."""
+    return " ".join(str(text).split()).casefold()
 
 
 class School(SQLModel, table=True):
@@ -28,6 +34,8 @@ class School(SQLModel, table=True):
 
 class Referent(SQLModel, table=True):
     """A référent départemental (a person: contact details are personal data)."""
+
+    __table_args__ = (Index("uq_referent_email", "region_code", "email", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     region_code: str = Field(foreign_key="region.region_code", index=True, max_length=3)
@@ -53,9 +61,13 @@ class ReferentArea(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """An info-métiers event: forum, salon, visite d'entreprise, café des parents…"""
 
+    __table_args__ = (Index("uq_event_key", "region_code", "title_key", "start_date", "commune_code", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     region_code: str = Field(foreign_key="region.region_code", index=True, max_length=3)
     title: str = Field(description="Intitulé")
+    title_key: str = Field(description="Intitulé sans casse ni espaces en trop (fold_key) : avec la date et la "
+                                       "commune, ce qui identifie l'événement")
     event_type: str = Field(index=True, description="Type d'événement")
     start_date: date = Field(index=True, description="Date de l'événement")
     commune_code: str = Field(foreign_key="commune.commune_code", index=True, max_length=5)
@@ -78,6 +90,8 @@ class EventSchool(SQLModel, table=True):
 
 class Ambassador(SQLModel, table=True):
     """A volunteer professional of the ambassadors' network (personal data: RGPD)."""
+
+    __table_args__ = (Index("uq_ambassador_email", "region_code", "email", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     region_code: str = Field(foreign_key="region.region_code", index=True, max_length=3)
@@ -111,9 +125,13 @@ class Mobilisation(SQLModel, table=True):
 class RemediationStructure(SQLModel, table=True):
     """A dropout-remediation structure: E2C, EPIDE, micro-lycée, MLDS, mission locale…"""
 
+    __table_args__ = (Index("uq_remediation_key", "region_code", "name_key", "commune_code", unique=True),)
+
     id: int | None = Field(default=None, primary_key=True)
     region_code: str = Field(foreign_key="region.region_code", index=True, max_length=3)
     name: str = Field(description="Nom de la structure")
+    name_key: str = Field(description="Nom sans casse ni espaces en trop (fold_key) : avec la commune, ce qui "
+                                      "identifie la structure")
     structure_kind: str = Field(index=True, description="Type de solution")
     operator: str | None = Field(default=None, description="Porteur")
     commune_code: str = Field(foreign_key="commune.commune_code", index=True, max_length=5)

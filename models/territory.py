@@ -93,7 +93,12 @@ class ZoningCommune(SQLModel, table=True):
 
 
 class StoreMeta(SQLModel, table=True):
-    """Key/value facts about the store: what was loaded, from which source, when."""
+    """Key/value facts about the store: what was loaded, from which source, when.
+
+    Two keys keep the app in step with the data: `data_version`, bumped by every write transaction
+    (models.db.transaction), which the cached reads follow; `measures_stale:<région>`, present from a
+    write until the measures are recomputed (loaders.compute).
+    """
 
     key: str = Field(primary_key=True)
     value: str

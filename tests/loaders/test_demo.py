@@ -24,6 +24,7 @@ from models.resources import (
     ReferentArea,
     RemediationStructure,
     School,
+    fold_key,
 )
 from models.schoolyear import school_year_label
 from models.territory import Commune, Epci, Zoning, ZoningCommune
@@ -178,6 +179,26 @@ def test_no_possible_demo_name_is_a_person_of_the_source_documents():
     seed_names = seed_person_names()
     possible = {_plain(f"{first} {last}") for first in FIRST_NAMES for last in LAST_NAMES}
     assert possible.isdisjoint(seed_names), sorted(possible & seed_names)
+
+
+# The store's natural keys.
+
+@pytest.mark.parametrize("seed", [SEED, SEED + 1, 7])
+def test_no_two_generated_rows_share_a_natural_key(inputs, seed):
+    """What the store keeps unique: an import finds each demo row at most once (and the load never fails)."""
+    demo = generate_demo(*inputs, "32", seed, TODAY)
+    assert (demo.events.title_key == demo.events.title.map(fold_key)).all()
+    assert (demo.structures.name_key == demo.structures.name.map(fold_key)).all()
+    assert not demo.events.duplicated(["region_code", "title_key", "start_date", "commune_code"]).any()
+    assert not demo.structures.duplicated(["region_code", "name_key", "commune_code"]).any()
+    assert demo.referents.email.is_unique and demo.ambassadors.email.is_unique
+
+
+def test_a_second_structure_of_a_kind_in_a_town_is_numbered(demo):
+    names = demo.structures.name
+    numbered = names[names.str.contains(" n° ")]
+    assert len(numbered), "some towns have two missions locales or MLDS actions"
+    assert set(numbered.str.replace(r" n° \d+$", "", regex=True)) <= set(names)
 
 
 # Everything generated says so.

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from loaders.build import init_store, is_region_loaded, store_stats
 from loaders.store import frame_records, get_meta, set_meta, upsert
 from models.audit import ImportBatch
-from models.db import get_engine, transaction
+from models.db import data_version, get_engine, transaction
 from models.resources import Event, Referent, School
 from models.territory import Commune, Departement, Epci, PostalCode, Region, StoreMeta
 
@@ -76,7 +76,7 @@ def test_a_row_can_be_added_after_the_demo(built_store):
     engine = get_engine(built_store.url)
     with Session(engine) as session:
         referent = Referent(region_code="32", full_name="Personne Ajoutée", fte=0.5)
-        event = Event(region_code="32", title="Forum ajouté", event_type="Forum des métiers",
+        event = Event(region_code="32", title="Forum ajouté", title_key="forum ajouté", event_type="Forum des métiers",
                       start_date=TODAY, commune_code="59350")
         session.add_all([referent, event])
         session.flush()  # the INSERTs run here; nothing is committed, the store stays as built
@@ -199,7 +199,8 @@ def test_meta_values_are_replaced(store_url):
     with transaction(engine) as session:
         set_meta(session, "demo:32", "v2")
     assert get_meta(engine, "demo:32") == "v2"
-    assert scalar(store_url, select(func.count()).select_from(StoreMeta)) == 1
+    assert scalar(store_url, select(func.count()).select_from(StoreMeta).where(StoreMeta.key == "demo:32")) == 1
+    assert data_version(engine) == 2, "each write transaction moves the data version on"
 
 
 def test_frame_records_turn_missing_values_into_null():
