@@ -8,22 +8,28 @@
     python -m loaders stats [--json]
 
 `import` exits 0 when every row is accepted (and written, unless --dry-run), 1 when rows
-are refused (nothing written unless --keep-valid), 2 when the file cannot be read.
+are refused (nothing written unless --keep-valid), 2 when the file cannot be read, the store
+is busy, or anything unexpected stops it (a French message, never a traceback).
 """
 
 import argparse
+import hashlib
 import json
+import logging
 import sys
 from pathlib import Path
+
+from sqlalchemy import func, select
 
 from loaders.build import init_store, is_region_loaded, store_stats
 from loaders.compute import compute_store
 from loaders.geography import GeographyError
 from loaders.imports import export_rows, import_file, template_frame
 from loaders.kinds import KINDS
-from loaders.reading import FileRefused
+from loaders.reading import FileRefused, refuse_oversized
 from models.access import Viewer
-from models.db import get_engine
+from models.audit import ImportBatch
+from models.db import StoreBusy, get_engine
 from models.settings import get_settings
 
 
@@ -47,33 +53,110 @@ def write_templates(directory: Path) -> None:
 
 def _import(engine, args, settings) -> int:
     try:
+        refuse_oversized(args.file.stat().st_size)  # before reading a file of gigabytes into memory
         content = args.file.read_bytes()
+    except FileRefused as error:
+        return _refused(args, error)
     except OSError as error:
         print(f"Erreur : fichier illisible {args.file} ({error.strerror}).", file=sys.stderr)
         return 2
+    before = _last_batch_id(engine)
     try:
         report = import_file(engine, args.kind, content, args.file.name, args.region, keep_valid=args.keep_valid,
                              dry_run=args.dry_run, sheet=args.sheet, white_zone_km=settings.white_zone_km,
                              progress=_print_progress)
     except FileRefused as error:
-        if args.report:
-            args.report.write_text(json.dumps({
-                "kind": args.kind, "file": args.file.name, "rows_read": 0, "rows_written": 0, "rows_refused": 0,
-                "status": "illisible", "message": str(error), "errors": [
-                    {"line": None, "column": None, "value": None, "message": str(error)}]},
-                ensure_ascii=False, indent=2), encoding="utf-8")
-        print(f"Fichier refusé : {error}", file=sys.stderr)
+        return _refused(args, error)
+    except StoreBusy as error:  # nothing written: another write held the store too long
+        _write_report(args, _failure_report(args, "occupé", str(error)))
+        print(f"Erreur : {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # whatever else went wrong: a French message and exit 2, never a traceback
+        return _failed(engine, args, error, content, before)
     for error in report.errors[:50]:
         print(f"ligne {error.line}, colonne « {error.column} », valeur « {error.value} » : {error.message}",
               file=sys.stderr)
     if len(report.errors) > 50:
         print(f"… et {len(report.errors) - 50} autres problèmes (voir --report).", file=sys.stderr)
     print(report.summary())
-    if args.report:
-        args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2, default=str),
-                               encoding="utf-8")
+    _write_report(args, report.to_json())
     return 1 if report.rows_refused else 0
+
+
+def _write_report(args, data: dict) -> None:
+    """The JSON report, when asked for; a French message if it cannot be written."""
+    if not args.report:
+        return
+    try:
+        args.report.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    except OSError as error:
+        print(f"Erreur : rapport impossible à écrire dans {args.report} ({error.strerror}).", file=sys.stderr)
+
+
+def _failure_report(args, status: str, message: str, **counts) -> dict:
+    return {"kind": args.kind, "file": args.file.name, "rows_read": 0, "rows_written": 0, "rows_refused": 0,
+            **counts, "status": status, "message": message,
+            "errors": [{"line": None, "column": None, "value": None, "message": message}]}
+
+
+def _refused(args, error: FileRefused) -> int:
+    _write_report(args, _failure_report(args, "illisible", str(error)))
+    print(f"Fichier refusé : {error}", file=sys.stderr)
+    return 2
+
+
+def _last_batch_id(engine) -> int | None:
+    """The latest import's id, to tell afterwards whether a failed import was written; None if unknown."""
+    try:
+        with engine.connect() as connection:
+            return connection.execute(select(func.coalesce(func.max(ImportBatch.id), 0))).scalar_one()
+    except Exception:  # the import will fail too, and say so
+        return None
+
+
+def _written_batch(engine, content: bytes, before: int | None) -> dict | None:
+    """The audit row a failed import left (it was written; the recompute after it failed), or None.
+
+    Raises LookupError when the store cannot tell.
+    """
+    if before is None:
+        raise LookupError("entrepôt injoignable")
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(select(ImportBatch.id, ImportBatch.rows_read, ImportBatch.rows_written,
+                                            ImportBatch.rows_refused).where(
+                ImportBatch.id > before, ImportBatch.file_sha256 == hashlib.sha256(content).hexdigest())
+                .order_by(ImportBatch.id.desc()).limit(1)).first()
+    except Exception as error:
+        raise LookupError("entrepôt injoignable") from error
+    return dict(row._mapping) if row else None
+
+
+def _failed(engine, args, error: Exception, content: bytes, before: int | None) -> int:
+    """An unexpected error: what was written or not, in French; the technical detail in a log line."""
+    log = logging.getLogger("loaders.import")
+    log.error("détail technique : %s: %s", type(error).__name__, error)
+    log.debug("trace de l'erreur", exc_info=error)
+    counts: dict = {}
+    try:
+        batch = None if args.dry_run else _written_batch(engine, content, before)
+    except LookupError:
+        message = ("l'import s'est arrêté sur une erreur inattendue, et l'entrepôt n'a pas pu être consulté pour "
+                   "savoir s'il a été écrit (un import est écrit en entier ou pas du tout) : consultez l'historique "
+                   "des chargements de la page Données")
+    else:
+        if batch is None:
+            message = ("l'import s'est arrêté sur une erreur inattendue ; rien n'a été écrit dans l'entrepôt. "
+                       "Réessayez ; si l'erreur revient, transmettez ce message et le fichier à l'administrateur "
+                       "de Maillage")
+        else:
+            counts = {"batch_id": batch["id"], "rows_read": batch["rows_read"],
+                      "rows_written": batch["rows_written"], "rows_refused": batch["rows_refused"]}
+            message = (f"les lignes ont été écrites (import n° {batch['id']}), mais le recalcul des indicateurs de "
+                       "couverture s'est arrêté sur une erreur inattendue : lancez « python -m loaders compute »")
+    _write_report(args, _failure_report(args, "erreur", message, **counts))
+    print(f"Erreur : {message}.", file=sys.stderr)
+    return 2
 
 
 def _export(engine, args, settings) -> int:
@@ -132,10 +215,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return _export(engine, args, settings)
     if args.command == "init":
-        try:
+
+        try:  # also finishes a recompute of the measures left pending by an interrupted import
             changed = init_store(engine, args.region, args.demo, settings.demo_seed, progress=_print_progress,
                                  white_zone_km=settings.white_zone_km)
-        except GeographyError as error:
+        except (GeographyError, StoreBusy) as error:
             print(f"Erreur : {error}", file=sys.stderr)
             return 2
         done = [name for name, was_changed in changed.items() if was_changed]
@@ -146,8 +230,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Erreur : la région {args.region} n'est pas dans l'entrepôt ; lancez d'abord "
                   f"« python -m loaders init --region {args.region} ».", file=sys.stderr)
             return 2
-        written = compute_store(engine, args.region, settings.white_zone_km, school_years=args.year,
-                                progress=_print_progress)
+
+        try:
+            written = compute_store(engine, args.region, settings.white_zone_km, school_years=args.year,
+                                    progress=_print_progress)
+        except StoreBusy as error:
+            print(f"Erreur : {error}", file=sys.stderr)
+            return 2
         for year, rows in written.items():
             print(f"{year} : {rows} valeurs d'indicateurs calculées")
         return 0

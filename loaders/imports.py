@@ -17,11 +17,11 @@ import pandas as pd
 from sqlalchemy import Engine, delete, func, insert, select, union_all, update
 from sqlmodel import Session
 
-from loaders.kinds import Kind, finish_row, kind_of, natural_key
-from loaders.parsing import ValueParseError, header_key, is_blank
-from loaders.places import Places, read_places
-from loaders.reading import MAX_FILE_MB, FileRefused, RawTable, read_table
-from loaders.store import upsert
+from loaders.kinds import KINDS, Kind, finish_row, kind_of, natural_key
+from loaders.parsing import ValueParseError, header_key, is_blank, refuse_unsafe_text
+from loaders.places import MAX_SUGGESTIONS, Places, read_places
+from loaders.reading import MAX_FILE_MB, FileRefused, RawTable, UnreadCell, read_table
+from loaders.store import are_measures_stale, mark_measures_stale, upsert
 from models.access import Viewer
 from models.audit import ImportBatch, ImportRefusal, now_utc
 from models.db import transaction
@@ -37,6 +37,7 @@ from models.resources import (
     Referent,
     ReferentArea,
     RemediationStructure,
+    fold_key,
 )
 from models.territory import Commune, Departement, Epci, Zoning, ZoningCommune
 from views.formatting import format_count, format_number
@@ -68,7 +69,7 @@ class ImportCheck:
     rows_read: int = 0
     records: list[dict] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    refused: dict[int, dict] = field(default_factory=dict)  # line -> cells by header, as read
+    refused: dict[int, dict] = field(default_factory=dict)  # line -> cells of the template's columns, as read
     duplicates: int = 0
     notices: list[str] = field(default_factory=list)
 
@@ -207,34 +208,84 @@ def _shown(value) -> str:
 
 def _parse_cells(line: int, cells: list, mapping: dict, headers: dict) -> tuple[dict, list]:
     """Parse each mapped cell; problems are (column header, message, raw value)."""
+
     record: dict = {"_line": line}
     problems: list[tuple[str, str, object]] = []
     for index, column in mapping.items():
         value = cells[index]
-        if is_blank(value):
-            record[column.key] = None
+        record[column.key] = None
+        if isinstance(value, UnreadCell):  # a formula never computed, a merged cell: the reader says which
+            problems.append((headers[column.key], value.reason, value))
+        elif is_blank(value):
             if column.required:
                 problems.append((headers[column.key], "valeur obligatoire manquante", value))
-        elif column.parse is None:
-            record[column.key] = value
         else:
             try:
-                record[column.key] = column.parse(value)
+                refuse_unsafe_text(value)
+                record[column.key] = value if column.parse is None else column.read(value)
             except ValueParseError as error:
-                record[column.key] = None
                 problems.append((headers[column.key], str(error), value))
     return record, problems
 
 
+_TITLE_ROWS = 5  # rows under the first one where the real header may be, below a title
+
+
+def _holds_required_headers(kind: Kind, cells: list) -> bool:
+    found = {header_key(cell) for cell in cells if isinstance(cell, str)}
+    return all(column.key_form in found for column in kind.columns if column.required)
+
+
+def _below_title(check: ImportCheck, table: RawTable) -> RawTable:
+    """The table under its real header when a title sits above it (a notice says so); else the table."""
+    if _holds_required_headers(check.kind, table.header):
+        return table
+    for index, (line, cells) in enumerate(table.rows[:_TITLE_ROWS]):
+        if not _holds_required_headers(check.kind, cells):
+            continue
+        skipped = [table.header_line, *(number for number, _ in table.rows[:index])]
+        title = next((str(h).strip() for h in table.header if str(h).strip()), "")
+        check.notices.append(f"{'Lignes' if len(skipped) > 1 else 'Ligne'} {', '.join(map(str, skipped))} "
+                             f"au-dessus de l'en-tête ignorée{'s' if len(skipped) > 1 else ''} (titre « {title} ») : "
+                             f"l'en-tête est la ligne {line}.")
+        header = [cell.strip() if isinstance(cell, str) else "" if is_blank(cell) else str(cell) for cell in cells]
+        while header and not header[-1]:
+            header.pop()
+        rows = [(number, list(row) + [None] * (len(header) - len(row))) for number, row in table.rows[index + 1:]]
+        return RawTable(header, rows, table.encoding, table.separator, table.sheet, line)
+    return table
+
+
+def _skip_total_rows(check: ImportCheck, table: RawTable, mapping: dict) -> None:
+    """Drop "Total" rows under the data (a label, required cells empty), with a notice for each."""
+
+    while table.rows:
+        line, cells = table.rows[-1]
+        label = next((cell for cell in cells if not is_blank(cell) and not isinstance(cell, UnreadCell)), None)
+        if not isinstance(label, str) or not header_key(label).startswith(("total", "soustotal")) or all(
+                not is_blank(cells[index]) for index, column in mapping.items() if column.required):
+            return
+        table.rows.pop()
+        check.notices.append(f"Ligne {line} ignorée : c'est une ligne de total (« {label.strip()[:40]} »), pas une "
+                             "donnée.")
+
+
 def check_table(check: ImportCheck, table: RawTable, places: Places, known_indicators: dict[str, str]) -> None:
-    """Check every row of a table read from a file; fills `check`."""
+    """Check every row of a table read from a file; fills `check`.
+
+    A title above the header and "Total" rows under the data are skipped, with a notice.
+    """
+
     kind = check.kind
+    places.reset_suggestions()
+    table = _below_title(check, table)
     mapping = _mapped_columns(kind, table)
     headers = {column.key: table.header[index] for index, column in mapping.items()}
     check.columns = {h: (mapping[i].header if i in mapping else "") for i, h in enumerate(table.header) if h}
     ignored = [h for h, target in check.columns.items() if not target]
     if ignored:
         check.notices.append("Colonnes ignorées (inconnues de ce modèle) : " + ", ".join(f"« {h} »" for h in ignored))
+    _skip_total_rows(check, table, mapping)
     if not table.rows:
         raise FileRefused("aucune ligne de données sous l'en-tête")
     computed = set(INDICATORS)
@@ -244,7 +295,7 @@ def check_table(check: ImportCheck, table: RawTable, places: Places, known_indic
     for line, cells in table.rows:
         check.rows_read += 1
         record, problems = _parse_cells(line, cells, mapping, headers)
-        extra = [c for c in cells[width:] if not is_blank(c)]
+        extra = [c for c in cells[width:] if not is_blank(c) and not isinstance(c, UnreadCell)]
         if extra:
             problems.append(("", f"{len(extra)} valeur(s) à droite de la dernière colonne de l'en-tête", extra[0]))
         for key, message in finish_row(kind, record, places, known_indicators, computed):
@@ -258,11 +309,15 @@ def check_table(check: ImportCheck, table: RawTable, places: Places, known_indic
         if problems:
             for header, message, raw in problems:
                 check.errors.append(RowError(line, header, _shown(raw), message))
-            check.refused[line] = {h: _cell_text(c) for h, c in zip(table.header, cells) if h}
+            # Only the template's columns: a column the kind does not know (a contact, a comment) is never kept.
+            check.refused[line] = {column.header: _cell_text(cells[index]) for index, column in mapping.items()}
         else:
             check.records.append(record)
     if check.duplicates:
         check.notices.append(f"{check.duplicates} ligne(s) en double dans le fichier, comptée(s) une seule fois.")
+    if places.suggestions_skipped:
+        check.notices.append(f"Communes inconnues : un nom proche n'est suggéré que pour les {MAX_SUGGESTIONS} "
+                             f"premières ; {places.suggestions_skipped} autres restent sans suggestion.")
 
 
 def _duplicate_problems(check: ImportCheck, kind: Kind, record: dict, headers: dict, seen_keys: dict,
@@ -332,7 +387,8 @@ def _sync(session: Session, model, rows: list[dict], existing: dict[tuple, dict]
         session.execute(model.__table__.insert(), inserts)  # Core executemany: one batched statement
         columns = [getattr(model, name) for name in inserts[0]]
         wanted = {key_of(row) for row in inserts}
-        for row in session.execute(select(model.id, *columns).where(model.id > floor)):
+        for row in session.execute(select(model.id, *columns).where(model.id > floor,
+                                                                    model.region_code == inserts[0]["region_code"])):
             key = key_of(row._mapping)
             if key in wanted:
                 ids[key] = row.id
@@ -340,10 +396,6 @@ def _sync(session: Session, model, rows: list[dict], existing: dict[tuple, dict]
             raise RuntimeError(f"{model.__tablename__} : {len(rows) - len(ids)} lignes écrites introuvables")
         counts.added += len(inserts)
     return ids
-
-
-def _fold(text) -> str:
-    return " ".join(str(text).split()).casefold()
 
 
 def _remove_demo(session: Session, model, region_code: str) -> list[int]:
@@ -392,6 +444,7 @@ def _write_referents(session: Session, records: list[dict], region_code: str, co
 
 
 def _write_events(session: Session, records: list[dict], region_code: str, counts: _Counts) -> None:
+
     demo = _remove_demo(session, Event, region_code)
     if demo:
         for start in range(0, len(demo), 5000):
@@ -400,8 +453,8 @@ def _write_events(session: Session, records: list[dict], region_code: str, count
             session.execute(delete(Mobilisation).where(Mobilisation.event_id.in_(chunk)))
             session.execute(delete(Event).where(Event.id.in_(chunk)))
         counts.demo_removed += len(demo)
-    fields = ["title", "event_type", "start_date", "commune_code", "school_uai", "sector", "target_public",
-              "participants_count", "latitude", "longitude"]
+    fields = ["title", "title_key", "event_type", "start_date", "commune_code", "school_uai", "sector",
+              "target_public", "participants_count", "latitude", "longitude"]
     existing_rows = _existing(session, select(Event.id, *(getattr(Event, f) for f in fields))
                               .where(Event.region_code == region_code))
     links: dict[int, list] = {}
@@ -410,12 +463,12 @@ def _write_events(session: Session, records: list[dict], region_code: str, count
         links.setdefault(event_id, []).append(uai)
 
     def key_of(row) -> tuple:
-        return (_fold(row["title"]), row["start_date"], row["commune_code"])
+        return (row["title_key"], row["start_date"], row["commune_code"])
 
     rows, schools = [], {}
     for record in records:
-        row = {"region_code": region_code, "is_demo": False,
-               **{f: record.get(f) for f in fields if f != "commune_code"}, "commune_code": record["commune"]}
+        row = {"region_code": region_code, "is_demo": False, **{f: record.get(f) for f in fields},
+               "title_key": fold_key(record["title"]), "commune_code": record["commune"]}
         rows.append(row)
         schools[key_of(row)] = sorted(record["participant_schools"])
     existing = {key_of(r): {**r, "region_code": region_code, "is_demo": False} for r in existing_rows}
@@ -449,25 +502,26 @@ def _write_ambassadors(session: Session, records: list[dict], region_code: str, 
 
 
 def _write_remediation(session: Session, records: list[dict], region_code: str, counts: _Counts) -> None:
+
     demo = _remove_demo(session, RemediationStructure, region_code)
     if demo:
         session.execute(delete(CapacitySnapshot).where(CapacitySnapshot.structure_id.in_(demo)))
         session.execute(delete(RemediationStructure).where(RemediationStructure.id.in_(demo)))
         counts.demo_removed += len(demo)
-    fields = ["name", "structure_kind", "operator", "commune_code", "latitude", "longitude"]
+    fields = ["name", "name_key", "structure_kind", "operator", "commune_code", "latitude", "longitude"]
     existing_rows = _existing(session, select(RemediationStructure.id, *(getattr(RemediationStructure, f)
                                                                          for f in fields))
                               .where(RemediationStructure.region_code == region_code))
 
     def key_of(row) -> tuple:
-        return (_fold(row["name"]), row["commune_code"])
+        return (row["name_key"], row["commune_code"])
 
     structures: dict[tuple, dict] = {}
     for record in records:
         row = {"region_code": region_code, "is_demo": False, "name": record["name"],
-               "structure_kind": record["structure_kind"], "operator": record.get("operator"),
-               "commune_code": record["commune"], "latitude": record.get("latitude"),
-               "longitude": record.get("longitude")}
+               "name_key": fold_key(record["name"]), "structure_kind": record["structure_kind"],
+               "operator": record.get("operator"), "commune_code": record["commune"],
+               "latitude": record.get("latitude"), "longitude": record.get("longitude")}
         structures.setdefault(key_of(row), row)
     existing = {key_of(r): {**r, "region_code": region_code, "is_demo": False} for r in existing_rows}
     touched = {key for key, row in structures.items()
@@ -478,7 +532,7 @@ def _write_remediation(session: Session, records: list[dict], region_code: str, 
         CapacitySnapshot.occupied_count).where(CapacitySnapshot.structure_id.in_(list(ids.values()))))}
     changed = []
     for record in records:
-        key = (_fold(record["name"]), record["commune"])
+        key = (fold_key(record["name"]), record["commune"])
         row = {"structure_id": ids[key], "snapshot_date": record["snapshot_date"],
                "capacity_count": record["capacity_count"], "occupied_count": record["occupied_count"]}
         old = snapshots.get((ids[key], record["snapshot_date"]))
@@ -559,8 +613,12 @@ def write_check(engine: Engine, check: ImportCheck, keep_valid: bool = False, im
     """Write a checked file: everything, or nothing when a row is refused (unless `keep_valid`).
 
     Data, audit record and refused rows go in one transaction: an error or an interruption
-    leaves the store as it was. A dry run writes nothing at all.
+    leaves the store as it was. It holds the région's write lock from its first read of the rows
+    already stored, so two imports at once write one after the other, the second finding the
+    first's rows. A write that changes anything marks the measures stale in the same transaction
+    (until they are recomputed). A dry run writes nothing at all.
     """
+
     report = ImportReport(check.kind.name, check.file_name, check.rows_read, 0, check.rows_refused,
                           list(check.errors), rows_duplicate=check.duplicates, dry_run=dry_run)
     writes = bool(check.records) and (check.is_clean or keep_valid)
@@ -569,10 +627,12 @@ def write_check(engine: Engine, check: ImportCheck, keep_valid: bool = False, im
         return report
     started_at = now_utc()
     counts = _Counts()
-    with transaction(engine) as session:
+    with transaction(engine, check.region_code) as session:
         if writes:
             WRITERS[check.kind.name](session, check.records, check.region_code, counts)
             report.rows_written = len(check.records)
+        if counts.added or counts.updated or counts.demo_removed:
+            mark_measures_stale(session, check.region_code)
         report.status = "ok" if check.is_clean else ("partiel" if writes else "refusé")
         report.rows_added, report.rows_updated, report.rows_unchanged = counts.added, counts.updated, counts.unchanged
         report.demo_removed = counts.demo_removed
@@ -616,13 +676,17 @@ def import_file(engine: Engine, kind_name: str, content: bytes, file_name: str, 
 def apply_check(engine: Engine, check: ImportCheck, keep_valid: bool = False, dry_run: bool = False,
                 imported_by: str | None = None, white_zone_km: float = 20.0,
                 progress: Progress | None = None) -> ImportReport:
-    """Write a checked file, then recompute the coverage measures if anything changed (the page's import)."""
+    """Write a checked file, then recompute the coverage measures if they are stale (the page's import).
+
+    They are stale when this write changed anything, or when an earlier one was not followed by its
+    recompute (a process killed in between): importing again finishes it.
+    """
+    from loaders.compute import compute_store
+
     progress = progress or (lambda _fraction, _message: None)
     progress(0.4, "Écriture dans l'entrepôt…")
     report = write_check(engine, check, keep_valid, imported_by, dry_run)
-    if report.rows_added or report.rows_updated or report.demo_removed:
-        from loaders.compute import compute_store
-
+    if not dry_run and are_measures_stale(engine, check.region_code):
         compute_store(engine, check.region_code, white_zone_km,
                       progress=lambda fraction, message: progress(0.6 + 0.4 * fraction, message))
     progress(1.0, report.summary())
@@ -632,18 +696,23 @@ def apply_check(engine: Engine, check: ImportCheck, keep_valid: bool = False, dr
 def refused_rows(engine: Engine, viewer: Viewer, batch_id: int) -> pd.DataFrame:
     """An import's refused rows, as read, with their reasons: a file to fix and import again.
 
-    Référents' and ambassadors' rows hold contact details: only roles that may see them get them.
+    They are raw file content, for those who import (and, for référents and ambassadors, who may
+    see contact details); only the template's columns are given back, whatever an older store kept.
     """
     batch = read_frame(engine, select(ImportBatch.kind).where(ImportBatch.id == batch_id))
-    if batch.empty:
+    if batch.empty or batch.kind.iloc[0] not in KINDS:
         return pd.DataFrame()
-    if kind_of(batch.kind.iloc[0]).has_personal_data and not viewer.can_see_contacts:
-        raise PermissionError("Ces lignes contiennent des données personnelles : réservées aux profils "
-                              "direction et référent.")
+    kind = kind_of(batch.kind.iloc[0])
+    if not viewer.can_import or (kind.has_personal_data and not viewer.can_see_contacts):
+        raise PermissionError("Les lignes refusées d'un import sont réservées au profil qui importe les fichiers "
+                              "(direction) : elles peuvent contenir des données personnelles.")
     rows = read_frame(engine, select(ImportRefusal.line_number, ImportRefusal.row_json, ImportRefusal.reasons)
                       .where(ImportRefusal.batch_id == batch_id).order_by(ImportRefusal.line_number))
-    records = [{"Ligne d'origine": line, **json.loads(cells), "Motif du refus": reasons}
-               for line, cells, reasons in rows.itertuples(index=False)]
+    known = {column.key_form: column.header for column in kind.columns}
+    records = []
+    for line, cells, reasons in rows.itertuples(index=False):
+        kept = {known[header_key(h)]: v for h, v in json.loads(cells).items() if header_key(h) in known}
+        records.append({"Ligne d'origine": line, **kept, "Motif du refus": reasons})
     return pd.DataFrame(records)
 
 

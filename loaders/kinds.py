@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from loaders.parsing import (
     ValueParseError,
+    format_bound,
     header_key,
     parse_bool,
     parse_count,
@@ -21,8 +22,13 @@ from loaders.parsing import (
     parse_email,
 )
 from loaders.places import Places
+from models.resources import fold_key
 
 MAX_TEXT_LENGTH = 500
+# Bounds of the numbers a column holds: far above any real figure, far below what the store's columns hold
+# (PostgreSQL INTEGER stops at 2 147 483 647; a float is exact up to 9e15).
+MAX_COUNT = 1_000_000
+MAX_INDICATOR_VALUE = 1_000_000_000_000
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
 _LIST_SEPARATORS = re.compile(r"[,;/|\n]+")
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-/]\s*(\d{4}))?$")
@@ -101,11 +107,22 @@ class Column:
     required: bool = False
     parse: Callable | None = parse_text  # None: resolved with the whole row (communes)
     is_personal: bool = False
+    max_value: float | None = None  # a number's bound, both ways (-max_value to max_value)
 
     @property
     def key_form(self) -> str:
         """The header as compared (no case, accents, spaces, underscores)."""
         return header_key(self.header)
+
+    def read(self, value):
+        """A cell's value as this column holds it (parsed, within bounds); ValueParseError says why not."""
+        result = self.parse(value)
+        if self.max_value is not None and isinstance(result, (int, float)) and not isinstance(result, bool):
+            if result > self.max_value:
+                raise ValueParseError(f"nombre trop grand (au plus {format_bound(self.max_value)})")
+            if result < -self.max_value:
+                raise ValueParseError(f"nombre trop petit (au moins -{format_bound(self.max_value)})")
+        return result
 
 
 def _commune_columns(example_commune: str, example_dep: str, example_postal: str) -> list[Column]:
@@ -165,7 +182,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in [
                "0590117G"),
         Column("sector", "Filière", "Filière métier", "Industrie"),
         Column("target_public", "Public", "Publics visés", "Lycéens, Parents"),
-        Column("participants_count", "Participants", "Nombre de participants (entier)", "120", parse=parse_count),
+        Column("participants_count", "Participants", "Nombre de participants (entier)", "120", parse=parse_count,
+               max_value=MAX_COUNT),
         Column("participant_schools", "Lycées participants", "Codes UAI des lycées dont les élèves sont venus, "
                "séparés par des virgules", "0590117G, 0593117T", parse=split_list),
     ], ("title", "start_date", "commune"), "l'intitulé (sans tenir compte de la casse), la date et la commune"),
@@ -195,9 +213,9 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in [
         Column("snapshot_date", "Date du relevé", "Date à laquelle les places sont comptées, jj/mm/aaaa",
                "01/10/2025", required=True, parse=parse_date),
         Column("capacity_count", "Places ouvertes", "Nombre de places (entier)", "40", required=True,
-               parse=parse_count),
+               parse=parse_count, max_value=MAX_COUNT),
         Column("occupied_count", "Places occupées", "Nombre de places occupées (entier, au plus les places "
-               "ouvertes)", "32", required=True, parse=parse_count),
+               "ouvertes)", "32", required=True, parse=parse_count, max_value=MAX_COUNT),
     ], ("name", "commune", "snapshot_date"), "le nom de la structure (sans tenir compte de la casse) et sa "
         "commune ; une ligne par structure et par date de relevé",
         entity_columns=("name", "commune"), entity_fields=("structure_kind", "operator")),
@@ -210,7 +228,8 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in [
                "code du zonage", "59", required=True),
         Column("period", "Période", "Année (2025) ou année scolaire (2025-2026)", "2025-2026", required=True,
                parse=parse_period),
-        Column("value", "Valeur", "Nombre, virgule décimale acceptée", "5230", required=True, parse=parse_decimal),
+        Column("value", "Valeur", "Nombre, virgule décimale acceptée", "5230", required=True, parse=parse_decimal,
+               max_value=MAX_INDICATOR_VALUE),
         Column("source", "Source", "Producteur de la donnée", "Rectorat, plateforme de suivi (PSAD)",
                required=True),
         Column("label", "Libellé", "Libellé de l'indicateur ; obligatoire pour un indicateur nouveau",
@@ -382,6 +401,6 @@ _FINISHERS = {"referents": _finish_referent, "events": _finish_event, "ambassado
 
 def natural_key(kind: Kind, record: dict, columns: tuple[str, ...] | None = None) -> tuple:
     """The key that says two rows are the same thing (text compared without case or extra spaces)."""
-    return tuple(" ".join(str(record.get(c)).split()).casefold() if isinstance(record.get(c), str)
-                 else record.get(c) for c in (columns or kind.key_columns))
+    return tuple(fold_key(record.get(c)) if isinstance(record.get(c), str) else record.get(c)
+                 for c in (columns or kind.key_columns))
 

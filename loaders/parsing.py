@@ -17,6 +17,11 @@ _FRENCH_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+# Control characters a database or a workbook refuses (NUL in PostgreSQL text, the others in XLSX): tab, line
+# feed and carriage return are ordinary text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_CELL_LENGTH = 2_000  # characters of any cell read; a text column keeps fewer (loaders.kinds)
+NARROW_NBSP = "\u202f"
 
 
 class ValueParseError(ValueError):
@@ -32,29 +37,56 @@ def is_blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def format_bound(number: float) -> str:
+    """A limit as French messages write it: "1 000 000" (narrow no-break spaces between thousands)."""
+    return f"{number:,.0f}".replace(",", NARROW_NBSP)
+
+
+def refuse_unsafe_text(value) -> None:
+    """Refuse cell text no store or workbook can hold: control characters, or a text far too long."""
+    if not isinstance(value, str):
+        return
+    if len(value) > MAX_CELL_LENGTH:
+        raise ValueParseError(f"cellule trop longue ({format_bound(len(value))} caractères, "
+                              f"{format_bound(MAX_CELL_LENGTH)} au plus)")
+    if match := _CONTROL.search(value):
+        raise ValueParseError(f"caractère de contrôle invisible (code {ord(match.group()):02X}) en position "
+                              f"{match.start() + 1} : ni la base de données ni Excel ne l'acceptent ; retirez-le")
+
+
 def parse_date(value) -> date:
-    """A date written dd/mm/yyyy, ISO (yyyy-mm-dd), as an Excel serial number, or a date object."""
+    """A date written dd/mm/yyyy or ISO (yyyy-mm-dd), a date object, or an Excel serial number.
+
+    A serial number is a date only as a workbook's number cell (46000 in an XLSX): written as text
+    (a CSV cell), it is refused, since nothing says the writer meant a date.
+    """
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _excel_date(value)
     text = str(value).strip()
     if match := _FRENCH_DATE.match(text):
         day, month, year = (int(part) for part in match.groups())
     elif match := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in match.groups())
+    elif re.fullmatch(r"[-+]?[\d\s.,]*\d[\d\s.,]*(e[-+]?\d+)?", text, re.IGNORECASE):
+        raise ValueParseError(f"date illisible « {text} » : attendu jj/mm/aaaa ; un nombre n'est lu comme une date "
+                              "que dans une cellule de date d'un classeur Excel (.xlsx)")
     else:
-        try:
-            serial = float(text.replace(",", "."))
-        except ValueError:
-            raise ValueParseError(f"date illisible « {text} » : attendu jj/mm/aaaa") from None
-        if not serial.is_integer() or not 1 <= serial <= 2_958_465:
-            raise ValueParseError(f"date illisible « {text} » : attendu jj/mm/aaaa")
-        return _EXCEL_EPOCH + timedelta(days=int(serial))
+        raise ValueParseError(f"date illisible « {text} » : attendu jj/mm/aaaa")
     try:
         return date(year, month, day)
     except ValueError:
         raise ValueParseError(f"date impossible « {text} »") from None
+
+
+def _excel_date(serial: float) -> date:
+    """A workbook's date serial number (days since 30/12/1899)."""
+    if not math.isfinite(serial) or not float(serial).is_integer() or not 1 <= serial <= 2_958_465:
+        raise ValueParseError(f"date illisible « {serial:g} » : attendu jj/mm/aaaa".replace(".", ","))
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
 def parse_decimal(value) -> float:
@@ -71,7 +103,10 @@ def parse_decimal(value) -> float:
     text = text.replace(",", ".")
     if not re.fullmatch(r"[-+]?(\d+(\.\d*)?|\.\d+)", text):
         raise ValueParseError(f"nombre illisible « {str(value).strip()} »")
-    return float(text)
+    number = float(text)
+    if not math.isfinite(number):  # 400 digits: beyond what a float holds
+        raise ValueParseError(f"nombre trop grand ({len(text)} chiffres)")
+    return number
 
 
 def parse_count(value) -> int:

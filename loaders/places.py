@@ -4,6 +4,10 @@ Communes by INSEE code or by name, whatever the accents, case, hyphens or "St"; 
 arrondissements and associated or delegated communes (Lomme, Hellemmes) resolve to their
 commune; a name several communes share is settled by a département or a postal code, or
 refused. Every answer is cached: a 100,000-row file names the same communes again and again.
+
+A "did you mean" suggestion compares a name with every commune of the région (a few
+milliseconds): only the first MAX_SUGGESTIONS unknown names of a file get one, so that a file
+of 20,000 unknown names is checked in seconds, not minutes.
 """
 
 import difflib
@@ -21,6 +25,8 @@ from models.territory import Commune, CommuneAlias, Departement, Epci, PostalCod
 
 _CODE = re.compile(r"^(\d{5}|\d[AB]\d{3})$")
 _DEPARTEMENT = re.compile(r"^(\d{1,3}|2[AB])$")
+MAX_SUGGESTIONS = 100  # distinct unknown commune names per file that get a "did you mean"
+_MAX_NAME_LENGTH = 100  # the longest commune name of France has 45 characters
 
 
 @dataclass
@@ -40,16 +46,26 @@ class Places:
     zonings: set[str]
     schools: dict[str, tuple[str | None, float | None, float | None]]  # UAI -> commune, lat, lon
     _cache: dict = field(default_factory=dict)
+    suggestions_left: int = MAX_SUGGESTIONS
+    suggestions_skipped: int = 0  # unknown names left without a suggestion since the last reset
+
+    def reset_suggestions(self) -> None:
+        """Give a new file its own budget of suggestions."""
+        self.suggestions_left, self.suggestions_skipped = MAX_SUGGESTIONS, 0
 
     def commune(self, value, departement_code: str | None = None, postal_code: str | None = None) -> str:
         """The INSEE code of the commune a cell names; ValueParseError says why not."""
         key = (str(value).strip(), departement_code, postal_code)
         if key not in self._cache:
+            skipped = self.suggestions_skipped
             try:
-                self._cache[key] = self._resolve(*key)
+                answer = self._resolve(*key)
             except ValueParseError as error:
-                self._cache[key] = error
-        answer = self._cache[key]
+                answer = error
+            if self.suggestions_skipped == skipped:  # an answer without the suggestion it lacked is not kept
+                self._cache[key] = answer
+        else:
+            answer = self._cache[key]
         if isinstance(answer, ValueParseError):
             raise answer
         return answer
@@ -62,6 +78,9 @@ class Places:
             if code in self.alias_codes:
                 return self.alias_codes[code]
             raise ValueParseError(f"code commune « {text} » inconnu dans la région {self.region_name}")
+        if len(text) > _MAX_NAME_LENGTH:
+            raise ValueParseError(f"commune « {text[:40]}… » introuvable : {len(text)} caractères, bien plus "
+                                  "qu'un nom de commune")
         candidates = set(self.names.get(normalize_place_name(text), set()))
         if not candidates:
             raise ValueParseError(f"commune « {text} » introuvable dans la région {self.region_name}"
@@ -81,6 +100,10 @@ class Places:
         return candidates.pop()
 
     def _suggestion(self, text: str) -> str:
+        if self.suggestions_left <= 0:
+            self.suggestions_skipped += 1
+            return ""
+        self.suggestions_left -= 1
         close = difflib.get_close_matches(normalize_place_name(text), self.names, n=1, cutoff=0.85)
         if not close:
             return ""

@@ -15,6 +15,7 @@ from loaders.parsing import (
     parse_decimal,
     parse_email,
     parse_uai,
+    refuse_unsafe_text,
     uai_check_letter,
 )
 
@@ -22,10 +23,23 @@ from loaders.parsing import (
 @pytest.mark.parametrize(("text", "expected"), [
     ("23/11/2026", date(2026, 11, 23)), ("3/9/2025", date(2025, 9, 3)), ("01.09.2025", date(2025, 9, 1)),
     ("2026-11-23", date(2026, 11, 23)), ("2026-11-23 14:30:00", date(2026, 11, 23)),
-    ("45000", date(2023, 3, 15)), (45000, date(2023, 3, 15)), (datetime(2025, 9, 1, 8, 0), date(2025, 9, 1)),
+    (45000, date(2023, 3, 15)), (45000.0, date(2023, 3, 15)), (datetime(2025, 9, 1, 8, 0), date(2025, 9, 1)),
 ])
 def test_dates_of_every_form(text, expected):
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["45000", "46000", "1e5", "45 000", "45000,0", "-3"])
+def test_a_number_written_as_text_is_no_date(text):
+    """A CSV cell « 46000 » or « 1e5 » was read as an Excel serial date: only a workbook's number cell is one."""
+    with pytest.raises(ValueParseError, match="un nombre n'est lu comme une date que dans une cellule de date"):
+        parse_date(text)
+
+
+@pytest.mark.parametrize("serial", [True, 0, 45000.5, 3_000_000, float("inf")])
+def test_a_workbook_number_that_is_no_day_is_refused(serial):
+    with pytest.raises(ValueParseError, match="date illisible"):
+        parse_date(serial)
 
 
 @pytest.mark.parametrize("text", ["31/02/2025", "2025-13-01", "demain", "12/2025", "45000,5", ""])
@@ -46,6 +60,45 @@ def test_decimal_commas_and_thousands(text, expected):
 def test_unreadable_numbers_are_refused(text):
     with pytest.raises(ValueParseError):
         parse_decimal(text)
+
+
+def test_a_number_of_400_digits_is_refused_not_infinite():
+    """float("9" * 400) is inf: refused instead of reaching the store (PostgreSQL and SQLite refuse inf)."""
+    with pytest.raises(ValueParseError, match=r"nombre trop grand \(400 chiffres\)"):
+        parse_decimal("9" * 400)
+    assert parse_decimal("9" * 300) == float("9" * 300)
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("participants_count", "1000001", "nombre trop grand (au plus 1\u202f000\u202f000)"),
+    ("participants_count", 1e30, "nombre trop grand (au plus 1\u202f000\u202f000)"),
+    ("value", "-2000000000000", "nombre trop petit (au moins -1\u202f000\u202f000\u202f000\u202f000)"),
+])
+def test_numbers_are_bounded_by_their_column(column, value, message):
+    """Bounds come from the columns: far above any real figure, far below what the store holds."""
+    from loaders.kinds import KINDS
+
+    kind = KINDS["events"] if column == "participants_count" else KINDS["indicators"]
+    with pytest.raises(ValueParseError) as refusal:
+        kind.column(column).read(value)
+    assert str(refusal.value) == message
+    assert kind.column(column).read("1 000 000") == 1_000_000
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("Forum\x00", "caractère de contrôle invisible (code 00) en position 6"),
+    ("\x1b[31mForum", "caractère de contrôle invisible (code 1B) en position 1"),
+    ("x" * 2_001, "cellule trop longue (2\u202f001 caractères, 2\u202f000 au plus)"),
+])
+def test_text_no_store_or_workbook_can_hold_is_refused(text, message):
+    with pytest.raises(ValueParseError) as refusal:
+        refuse_unsafe_text(text)
+    assert str(refusal.value).startswith(message)
+
+
+def test_tabs_line_breaks_and_non_text_cells_are_safe():
+    for value in ("Lycéens\nParents", "a\tb", "x" * 2_000, 12, None):
+        refuse_unsafe_text(value)
 
 
 def test_counts_are_whole_and_positive():
@@ -95,7 +148,7 @@ def test_headers_match_whatever_their_case_accents_spaces_and_underscores():
 
 @given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=True), st.none(), st.booleans()))
 def test_no_input_raises_anything_but_a_parse_error(value):
-    for parser in (parse_date, parse_decimal, parse_count, parse_bool, parse_uai, parse_email):
+    for parser in (parse_date, parse_decimal, parse_count, parse_bool, parse_uai, parse_email, refuse_unsafe_text):
         try:
             parser(value)
         except ValueParseError:

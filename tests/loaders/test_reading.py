@@ -7,8 +7,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.reading import FileRefused, RawTable, read_table
-from tests.loaders.import_files import BAD_FILES, OLE_HEADER, csv_bytes, damaged_xlsx, xlsx_bytes
+from loaders.reading import MAX_DATA_ROWS, FileRefused, RawTable, UnreadCell, read_table
+from tests.loaders.import_files import (
+    BAD_FILES,
+    OLE_HEADER,
+    csv_bytes,
+    damaged_xlsx,
+    sheet_row,
+    workbook_with_sheet,
+    xlsx_bytes,
+)
 
 PLACES = [["Intitulé", "Commune"], ["Forum de la mer", "Dunkerque"], ["Salon à l'Étienne", "Saint-Étienne-au-Mont"]]
 
@@ -220,3 +228,61 @@ def test_any_text_table_is_read_or_refused(rows, separator, encoding):
 def test_any_bytes_behind_a_zip_signature_are_refused_or_read(tail):
     """A file that starts like a workbook but is not one: refused, never a crash."""
     _read_or_refuse(b"PK\x03\x04" + tail, "f.xlsx")
+
+
+# Workbooks as programs write them, and sheets that would eat the machine.
+
+def test_a_workbook_whose_dimension_lies_is_read_whole():
+    """Some programs write <dimension ref="A1"/> whatever the sheet holds: every row is read all the same."""
+    content = workbook_with_sheet([sheet_row(["Intitulé", "Commune"]), sheet_row(["Forum", "Lille"]),
+                                   sheet_row(["Salon", "Amiens"])], dimension="A1")
+    table = read_table(content, "evenements.xlsx")
+    assert table.rows == [(2, ["Forum", "Lille"]), (3, ["Salon", "Amiens"])]
+
+
+def test_formulas_without_a_value_merged_cells_and_excel_errors_say_why_they_hold_nothing():
+    """A formula never computed, a cell hidden by a merge, #N/A: an UnreadCell with the reason, not None."""
+    content = workbook_with_sheet([
+        sheet_row(["Intitulé", "Commune", "Public"], 1),
+        b'<row r="2"><c r="A2" t="inlineStr"><is><t>Forum</t></is></c><c r="B2"><f>A1</f></c>'
+        b'<c r="C2" t="e"><v>#N/A</v></c></row>',
+        b'<row r="3"><c r="A3" t="inlineStr"><is><t>Salon</t></is></c><c r="B3" t="str"><f>""</f><v></v></c></row>',
+    ], dimension="A1:C3", after_rows=b'<mergeCells count="1"><mergeCell ref="A2:A3"/></mergeCells>')
+    table = read_table(content, "evenements.xlsx")
+    (_, second), (_, third) = table.rows
+    assert second[0] == "Forum" and isinstance(second[1], UnreadCell) and "formule" in second[1].reason
+    assert isinstance(second[2], UnreadCell) and "erreur Excel #N/A" in second[2].reason
+    assert third[0] == "Salon", "the top-left cell of a merge keeps its value, A3 its own"
+    assert third[1] is None, "a text formula that computed an empty text is blank"
+
+
+def test_a_cell_hidden_by_a_merge_is_marked_in_the_rows_below():
+    content = workbook_with_sheet([
+        sheet_row(["Intitulé", "Commune"], 1), sheet_row(["Forum", "Lille"], 2), sheet_row(["Salon"], 3),
+    ], dimension="A1:B3", after_rows=b'<mergeCells count="1"><mergeCell ref="B2:B3"/></mergeCells>')
+    (_, second), (_, third) = read_table(content, "evenements.xlsx").rows
+    assert second == ["Forum", "Lille"]
+    assert isinstance(third[1], UnreadCell) and third[1].reason.startswith("cellule fusionnée avec B2")
+
+
+def test_a_title_line_without_separators_does_not_hide_the_headers_separator():
+    """« Événements 2026 » alone on line 1, then a comma-separated header: the comma is still found."""
+    content = "Événements 2026\r\nIntitulé,Commune\r\nForum,Lille\r\n".encode()
+    table = read_table(content, "evenements.csv")
+    assert table.separator == ","
+    assert table.rows == [(2, ["Intitulé", "Commune"]), (3, ["Forum", "Lille"])]
+
+
+def test_blank_csv_lines_are_not_kept_and_lines_keep_their_numbers():
+    content = b"Intitul\xc3\xa9;Commune\r\n" + b";\r\n" * 100_000 + b"Forum;Lille\r\n"
+    assert read_table(content, "evenements.csv").rows == [(100_002, ["Forum", "Lille"])]
+
+
+@pytest.mark.parametrize("rows", [MAX_DATA_ROWS, MAX_DATA_ROWS + 1])
+def test_the_row_limit_counts_data_rows(rows):
+    content = b"Intitul\xc3\xa9\r\n" + b"Forum\r\n" * rows
+    if rows > MAX_DATA_ROWS:
+        with pytest.raises(FileRefused, match="trop de lignes : plus de 200\u202f000 lignes de données"):
+            read_table(content, "evenements.csv")
+    else:
+        assert len(read_table(content, "evenements.csv").rows) == MAX_DATA_ROWS
