@@ -6,10 +6,10 @@ import streamlit as st
 
 from loaders import read
 from loaders.assets import install_map_assets
-from loaders.build import init_store, is_store_ready
+from loaders.build import init_store, is_region_loaded, is_store_ready
 from models.schoolyear import recent_school_years
 from models.settings import PROJECT_DIR, get_settings
-from views.ui import ALL, FILTER_KEYS, page_context
+from views.ui import ALL, FILTER_KEYS, page_context, show_failure
 
 st.set_page_config(page_title="Maillage", page_icon=str(PROJECT_DIR / "static" / "favicon.png"), layout="wide")
 
@@ -25,7 +25,11 @@ def _assets_installed() -> str:
 
 
 def ensure_store() -> None:
-    """Build the store on first start (geography, lycées, demo data), with progress shown."""
+    """Build the store on first start (geography, lycées, demo data), with progress shown.
+
+    A store whose measures were left stale (a process killed between an import and its recompute)
+    is not ready either: the recompute is finished here, before any page shows figures.
+    """
     context = page_context()
     settings = get_settings()
     engine = read.engine_for(context.database_url)
@@ -34,7 +38,10 @@ def ensure_store() -> None:
     with _build_lock():
         if is_store_ready(engine, context.region_code):
             return
-        with st.status("Premier démarrage : construction de l'entrepôt de données…", expanded=True) as status:
+        label = ("Les indicateurs ne reflètent pas les dernières données importées : recalcul en cours…"
+                 if is_region_loaded(engine, context.region_code)
+                 else "Premier démarrage : construction de l'entrepôt de données…")
+        with st.status(label, expanded=True) as status:
             bar = st.progress(0.0)
             init_store(engine, context.region_code, settings.build_demo_on_start, settings.demo_seed,
                        progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
@@ -78,7 +85,10 @@ navigation = st.navigation([
     st.Page("pages/territory.py", title="Fiche territoire", icon=":material/location_on:", url_path="fiche-territoire"),
     st.Page("pages/data.py", title="Données", icon=":material/database:", url_path="donnees"),
 ])
-ensure_store()
-sidebar_filters()
-st.sidebar.caption("Maillage · couverture territoriale de l'orientation")
-navigation.run()
+try:
+    ensure_store()
+    sidebar_filters()
+    st.sidebar.caption("Maillage · couverture territoriale de l'orientation")
+    navigation.run()
+except Exception:  # noqa: BLE001  (st.stop and reruns are BaseExceptions: they pass)
+    show_failure(navigation.title)

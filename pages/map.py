@@ -6,9 +6,9 @@ from streamlit_folium import st_folium
 from loaders import read
 from models.measures import INDICATORS, LEVEL_LABELS
 from models.settings import get_settings
-from views.formatting import format_number
+from views.formatting import escape_markdown, format_number
 from views.maps import AreaOverlay, PointLayer, coverage_map
-from views.ui import page_context, page_header, table_with_downloads
+from views.ui import guarded, page_context, page_header, table_with_downloads
 
 LEVELS = ("departement", "epci", "zoning", "commune")
 LAYERS = {"events": "Événements", "ambassadors": "Ambassadeurs", "remediation": "Structures de remédiation",
@@ -60,6 +60,7 @@ def white_zone_overlay(resource: str) -> list[AreaOverlay]:
 
 
 @st.fragment
+@guarded
 def map_section() -> None:
     """Controls, map, clicked territory and table: changing them reruns this section only."""
     top = st.columns([1, 2, 2])
@@ -84,7 +85,7 @@ def map_section() -> None:
     code = (feature.get("properties") or {}).get("territory_code")
     if code in set(values.territory_code):
         row = values.set_index("territory_code").loc[code]
-        st.markdown(f"**{row['name']}** ({code})")
+        st.markdown(f"**{escape_markdown(row['name'])}** ({escape_markdown(code)})")
         figures = st.columns(5)
         for column, key in zip(figures, ["population_count", "events_count", "ambassadors_count",
                                          "remediation_capacity_count", "coverage_index"]):

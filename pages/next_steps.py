@@ -6,7 +6,7 @@ from streamlit_folium import st_folium
 from loaders import read
 from models.measures import INDICATORS
 from models.settings import get_settings
-from views.formatting import format_number
+from views.formatting import escape_markdown, format_number
 from views.maps import PointLayer, coverage_map
 from views.ui import page_context, page_header, table_with_downloads
 
@@ -45,7 +45,8 @@ total = picks.population_reached_count.sum()
 st.info(f"Ces {format_number(len(picks))} lieux atteindraient {format_number(total)} habitants aujourd'hui "
         f"à plus de {radius:g} km de {NEAREST[resource]}.")
 for row in picks.head(3).itertuples():
-    st.markdown(f"{row.rank}. **{row.name}** ({row.epci_name}) : {format_number(row.communes_reached_count)} "
+    st.markdown(f"{row.rank}. **{escape_markdown(row.name)}** ({escape_markdown(row.epci_name)}) : "
+                f"{format_number(row.communes_reached_count)} "
                 f"communes et {format_number(row.population_reached_count)} habitants atteints, "
                 f"{format_number(row.cumulative_population_count)} en cumulé.")
 

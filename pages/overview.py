@@ -6,7 +6,7 @@ from loaders import read
 from models.gaps import find_gaps, rate_frame
 from models.measures import COVERAGE_INDEX_FORMULA
 from models.settings import get_settings
-from views.formatting import format_number
+from views.formatting import escape_markdown, format_number
 from views.gaps import gap_sentences
 from views.tables import RATING_LEGEND, display_table, rated_table
 from views.ui import page_context, page_header, table_with_downloads
@@ -44,7 +44,7 @@ departements = read.measures(*args, "departement", None, context.school_year, co
 epci = read.measures(*args, "epci", None, context.school_year, context.today)
 sectors = read.sectors(context.database_url, context.region_code)
 for sentence in gap_sentences(find_gaps(region, departements, epci, settings.white_zone_km, len(sectors))):
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {escape_markdown(sentence)}")
 
 st.subheader("Chaque département face à la région et aux cibles")
 ratings = rate_frame(departements, region, settings.targets, tuple(RATED))

@@ -5,7 +5,7 @@ import streamlit as st
 from loaders import read
 from models.coverage import count_by
 from views.charts import bar_chart, monthly_chart
-from views.formatting import format_number, format_percent
+from views.formatting import escape_markdown, format_number, format_percent
 from views.ui import page_context, page_header, table_with_downloads
 
 context = page_context()
@@ -53,7 +53,8 @@ dropouts = indicators[(indicators.indicator_code == "decrocheurs_16_25")
 if dropouts.empty:
     st.info("L'indicateur « jeunes sortis sans diplôme » n'est pas renseigné pour cette année scolaire.")
 else:
-    st.caption(f"Source : {dropouts.source.iloc[0]} · périodicité {dropouts.periodicity.iloc[0]}")
+    st.caption(f"Source : {escape_markdown(dropouts.source.iloc[0])} · périodicité "
+               f"{escape_markdown(dropouts.periodicity.iloc[0])}")
     table_with_downloads(dropouts, {"territory_code": ("Département", None), "value": ("Jeunes repérés", 0),
                                     "period": ("Année scolaire", None)},
                          f"maillage-decrocheurs-{context.school_year}", key="remediation-dropouts")

@@ -7,6 +7,7 @@ from loaders import read
 from models.measures import INDICATORS, LEVEL_LABELS
 from models.schoolyear import previous_school_year
 from models.settings import get_settings
+from views.formatting import escape_markdown
 from views.maps import coverage_map
 from views.tables import comparison_table
 from views.ui import download_buttons, page_context, page_header, table_with_downloads
@@ -44,7 +45,7 @@ previous = read.measures(*args, level, None, last_year, context.today).set_index
 if code in previous.index:
     columns[f"{labels[code]} en {last_year.replace('-', '–')}"] = previous.loc[code]
 
-st.subheader(labels[code])
+st.subheader(escape_markdown(labels[code]))
 st.caption("Rapporté au territoire parent, à la région et à l'année scolaire précédente. Les densités "
            "(pour 10 000 habitants) et l'indice se comparent d'un territoire à l'autre ; les effectifs non.")
 comparison = comparison_table(columns, {key: INDICATORS[key] for key in SHOWN})

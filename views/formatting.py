@@ -1,11 +1,23 @@
 """French formats: 1 234,5 and 23/11/2026."""
 
 import math
+import re
 from datetime import date, datetime
 
 import pandas as pd
 
 NARROW_NBSP = "\u202f"
+# ASCII punctuation Markdown (and Streamlit's directives: :red[…], :material/…:, $…$) could read as markup.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'^])")
+
+
+def escape_markdown(text) -> str:
+    """Data shown inside Markdown (st.markdown, captions, alerts, subheaders) as plain text.
+
+    Every character Markdown could read as markup is backslash-escaped, so that an imported
+    `![](http://…)` shows as typed instead of making every visitor's browser fetch an address.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 def format_number(value, decimals: int = 0) -> str:

@@ -11,8 +11,9 @@ from loaders import read
 from loaders.imports import ImportCheck, columns_doc
 from loaders.kinds import KINDS
 from loaders.reading import MAX_FILE_MB, FileRefused
+from models.db import StoreBusy
 from models.settings import PROJECT_DIR
-from views.formatting import format_count, format_number
+from views.formatting import escape_markdown, format_count, format_number
 from views.tables import display_table
 from views.ui import PageContext, download_buttons, table_height, table_with_downloads
 
@@ -60,7 +61,7 @@ def checked_upload(context: PageContext, kind_name: str) -> ImportCheck | None:
             check = read.check_upload(context.database_url, context.region_code, kind_name, upload.getvalue(),
                                       upload.name, sheet)
     except FileRefused as error:
-        st.error(f"**Fichier refusé** : {error}.", icon=":material/block:")
+        st.error(f"**Fichier refusé** : {escape_markdown(error)}.", icon=":material/block:")
         return None
     _show_check(context, check)
     return check
@@ -68,14 +69,14 @@ def checked_upload(context: PageContext, kind_name: str) -> ImportCheck | None:
 
 def _show_check(context: PageContext, check: ImportCheck) -> None:
     accepted = len(check.records)
-    st.caption(f"Lu comme : {check.read_as}.")
+    st.caption(f"Lu comme : {escape_markdown(check.read_as)}.")
     columns = st.columns(4)
     columns[0].metric("Lignes lues", format_number(check.rows_read))
     columns[1].metric("Acceptées", format_number(accepted))
     columns[2].metric("Refusées", format_number(check.rows_refused))
     columns[3].metric("Doublons ignorés", format_number(check.duplicates))
     for notice in check.notices:
-        st.info(notice, icon=":material/info:")
+        st.info(escape_markdown(notice), icon=":material/info:")
     mapping = pd.DataFrame({"Colonne du fichier": list(check.columns),
                             "Comprise comme": [target or "(ignorée)" for target in check.columns.values()]})
     with st.expander("Colonnes reconnues"):
@@ -112,10 +113,15 @@ def import_button(context: PageContext, check: ImportCheck) -> None:
     if not st.button("Importer", type="primary", disabled=disabled, key=f"import-{check.kind.name}"):
         return
     bar = st.progress(0.0, text="Import…")
-    report = read.import_checked(context.database_url, check, keep_valid, f"application ({context.viewer.role})",
-                                 lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
+    try:
+        report = read.import_checked(context.database_url, check, keep_valid, f"application ({context.viewer.role})",
+                                     lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
+    except StoreBusy as error:
+        bar.empty()
+        st.error(f"**Import non effectué** : {escape_markdown(error)}", icon=":material/hourglass:")
+        return
     bar.empty()
-    (st.success if report.status == "ok" else st.warning)(report.summary())
+    (st.success if report.status == "ok" else st.warning)(escape_markdown(report.summary()))
 
 
 def history(context: PageContext) -> None:
@@ -132,7 +138,7 @@ def history(context: PageContext) -> None:
         "file_sha256": ("Empreinte SHA-256", None),
     }, "maillage-historique", key="data-batches", height=300)
     with_refusals = batches[batches.rows_refused > 0] if not batches.empty else batches
-    if with_refusals.empty:
+    if with_refusals.empty or not context.viewer.can_import:
         return
     labels = {row.id: f"{row.started_at:%d/%m/%Y %H:%M} · {row.file_name} "
                       f"({format_count(row.rows_refused, 'ligne refusée')})" for row in with_refusals.itertuples()}
@@ -141,7 +147,7 @@ def history(context: PageContext) -> None:
     try:
         rows = read.refused(context.database_url, context.viewer, batch_id)
     except PermissionError as error:
-        st.info(str(error), icon=":material/lock:")
+        st.info(escape_markdown(error), icon=":material/lock:")
         return
     download_buttons(rows, f"lignes-refusees-{batch_id}", key="refused-rows")
 
@@ -153,7 +159,7 @@ def export_panel(context: PageContext) -> None:
     try:
         frame = read.exported(context.database_url, context.viewer, kind_name, context.region_code)
     except PermissionError as error:
-        st.info(str(error), icon=":material/lock:")
+        st.info(escape_markdown(error), icon=":material/lock:")
         return
     if frame.empty:
         st.info("Aucune ligne de cette nature dans l'entrepôt.")

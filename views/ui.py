@@ -3,8 +3,10 @@
 Defaults of the shared filters live here, in one place (app.py draws the widgets).
 """
 
+import functools
+import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -13,11 +15,37 @@ from loaders import read
 from models.access import Viewer
 from models.schoolyear import school_year_label
 from models.settings import get_settings
+from views.formatting import escape_markdown
 from views.tables import display_table, export_frame, to_csv_bytes, to_xlsx_bytes
 
 ALL = ""
 FILTER_KEYS = {"departement": "dep", "school_year": "annee"}
 ROW_PX = 35  # height of a st.dataframe row, header included
+log = logging.getLogger("maillage")
+
+
+def show_failure(where: str) -> None:
+    """An unexpected error: a French message on screen, the traceback in the server's log only.
+
+    Call it from an `except` block. Tracebacks show server paths and code: they never reach users
+    (and `client.showErrorDetails` is "none" in .streamlit/config.toml for what this does not catch).
+    """
+    stamp = datetime.now().strftime("%d/%m/%Y %H:%M:%S")
+    log.exception("Erreur inattendue (%s, %s)", where, stamp)
+    st.error(f"Une erreur inattendue empêche d'afficher cette partie de la page. Elle est consignée dans le journal "
+             f"du serveur ({stamp}) ; si elle se reproduit, signalez-la à l'administrateur de Maillage avec "
+             "cette heure.", icon=":material/error:")
+
+
+def guarded(function):
+    """A page part (a fragment) whose unexpected errors are shown as a French message, not a traceback."""
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except Exception:  # noqa: BLE001  (Streamlit's stop and rerun are BaseExceptions: they pass)
+            show_failure(function.__name__)
+    return run
 
 
 @dataclass(frozen=True)
@@ -66,7 +94,7 @@ def demo_banner(context: PageContext, resources: tuple[str, ...]) -> None:
 def page_header(title: str, context: PageContext, resources: tuple[str, ...] = ()) -> None:
     """Title, scope line and demo banner."""
     st.title(title)
-    st.caption(f"{context.scope_label} · année scolaire {context.school_year.replace('-', '–')}")
+    st.caption(f"{escape_markdown(context.scope_label)} · année scolaire {context.school_year.replace('-', '–')}")
     if resources:
         demo_banner(context, resources)
 

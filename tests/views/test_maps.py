@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from folium.plugins import FastMarkerCluster
+from streamlit_folium import _get_map_string
 
 from models.measures import INDICATORS as MEASURES
 from models.measures import compute_measures
@@ -29,7 +30,6 @@ from views.maps import (
     legend_classes,
     map_text,
 )
-from streamlit_folium import _get_map_string
 
 RATE = MEASURES["events_per_10k"]
 HOSTILE_TERRITORY = "<script>alert(1)</script>"

@@ -1,6 +1,7 @@
 """French formats on screen, spreadsheet-safe downloads."""
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.fixtures import tiny_events
-from views.formatting import NARROW_NBSP, format_count, format_date, format_number, format_percent
+from views.formatting import NARROW_NBSP, escape_markdown, format_count, format_date, format_number, format_percent
 from views.tables import display_table, export_frame, neutralise_formulas, to_csv_bytes, to_xlsx_bytes
 
 BOM = b"\xef\xbb\xbf"
@@ -178,3 +179,14 @@ def test_xlsx_keeps_dates_and_naive_datetimes():
 def test_csv_dates_of_aware_datetimes_are_paris_dates_like_the_xlsx():
     frame = pd.DataFrame({"started_at": pd.to_datetime([datetime(2026, 1, 15, 23, 30, tzinfo=UTC)])})
     assert read_csv(to_csv_bytes(frame))[1] == ["16/01/2026"]
+
+
+@pytest.mark.parametrize("text", ["![](http://example.test/x.png)", "[lien](http://example.test)", ":red[rouge]",
+                                  ":material/warning:", "$x^2$", "**gras** _penché_ `code`", "<img src=x>",
+                                  "# titre", "- puce", "1. liste", "| a | b |", "&lt;entité&gt;"])
+def test_escape_markdown_leaves_no_markup(text):
+    escaped = escape_markdown(text)
+    # Every character that Markdown or Streamlit's directives read as markup is escaped…
+    assert not re.search(r"[!\[\]()*_`:$<>#|&-]", re.sub(r"\\.", "", escaped))
+    # …and removing the escapes gives the text back, as the browser shows it.
+    assert re.sub(r"\\(.)", r"\1", escaped) == text
