@@ -62,6 +62,28 @@ def browser():
         chromium.close()
 
 
+def settled(page) -> None:
+    """Wait until Streamlit has finished running the page's script (its own marker on the app root)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(
+        1, timeout=120_000)
+
+
+def open_app_page(page, url: str) -> None:
+    """Open a page of the app and wait until it is drawn, without the spurious « Page not found » dialog."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.locator("h1").first).to_be_visible(timeout=120_000)
+    settled(page)
+    dialog = page.get_by_role("dialog").filter(has_text="Page not found")
+    if dialog.count():  # streamlit#8860: shown over the right page on a server's first deep link
+        page.keyboard.press("Escape")
+        expect(dialog).to_have_count(0, timeout=10_000)
+        settled(page)
+
+
 def dismiss_page_not_found(page) -> None:
     """Streamlit shows « Page not found » over the right page on a server's first deep link (streamlit#8860)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout

@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 from sqlmodel import Session
 
@@ -39,24 +40,23 @@ def test_drop_a_file_read_its_problems_and_import_the_valid_rows(store_url, brow
         main.get_by_text("Colonnes attendues (Événements info-métiers)").wait_for(timeout=30_000)
         page.wait_for_function("() => document.querySelectorAll('input[type=file]').length === 1")  # rerun done
         page.locator("input[type=file]").set_input_files(str(upload))
-        main.get_by_text("Lu comme : CSV, Windows-1252, séparateur point-virgule.").wait_for(timeout=60_000)
-        main.get_by_test_id("stMetricValue").nth(3).wait_for(timeout=30_000)
-        labels = main.get_by_test_id("stMetricLabel").all_inner_texts()
-        metrics = dict(zip(labels, main.get_by_test_id("stMetricValue").all_inner_texts()))
-        assert metrics == {"Lignes lues": "3", "Acceptées": "2", "Refusées": "1", "Doublons ignorés": "0"}
-        assert main.get_by_text("Par défaut l'import est tout ou rien").is_visible()
-        assert main.get_by_role("button", name="Importer", exact=True).is_disabled()
+        expect(main.get_by_text("Lu comme : CSV, Windows-1252, séparateur point-virgule.")).to_be_visible(
+            timeout=60_000)
+        expect(main.get_by_test_id("stMetricLabel")).to_have_text(
+            ["Lignes lues", "Acceptées", "Refusées", "Doublons ignorés"], timeout=30_000)
+        expect(main.get_by_test_id("stMetricValue")).to_have_text(["3", "2", "1", "0"], timeout=30_000)
+        expect(main.get_by_text("Par défaut l'import est tout ou rien")).to_be_visible(timeout=30_000)
+        button = main.get_by_role("button", name="Importer", exact=True)
+        expect(button).to_be_disabled(timeout=30_000)
 
         main.get_by_text("Importer quand même 2 lignes acceptées").click()
-        button = main.get_by_role("button", name="Importer", exact=True)
-        button.wait_for(state="visible")
-        page.wait_for_function("() => ![...document.querySelectorAll('button')].find("
-                               "b => b.innerText.trim() === 'Importer').disabled", timeout=30_000)
+        expect(button).to_be_enabled(timeout=30_000)
         button.click()
-        main.get_by_text("Import partiel : 2 lignes enregistrées (2 ajoutées").wait_for(timeout=120_000)
-        assert main.get_by_text("Lignes refusées d'un import, à corriger et réimporter").is_visible()
+        expect(main.get_by_text("Import partiel : 2 lignes enregistrées (2 ajoutées")).to_be_visible(timeout=120_000)
+        expect(main.get_by_text("Lignes refusées d'un import, à corriger et réimporter")).to_be_visible(
+            timeout=30_000)
         assert page.evaluate("() => window.__pwned") is None
-        assert page.locator("img[src='x']").count() == 0
+        expect(page.locator("img[src='x']")).to_have_count(0)
         page.close()
     with Session(get_engine(store_url)) as session:
         titles = session.execute(select(Event.title).where(Event.region_code == "32").order_by(Event.title)).scalars()

@@ -1,11 +1,11 @@
 """What only a browser shows: the map drawn by Leaflet, offline, and imported text escaped."""
 
 import shutil
-import time
 import urllib.parse
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import update
 from sqlmodel import Session
 
@@ -42,26 +42,20 @@ def _open_map(browser, url):
 
     page.on("request", watch)
     page.goto(url, wait_until="domcontentloaded")
-    frame = None
-    deadline = time.time() + 90
-    while time.time() < deadline and frame is None:
-        for candidate in page.frames:
-            try:
-                if candidate.locator("path.leaflet-interactive").count() > 20:
-                    frame = candidate
-                    break
-            except Exception:  # frames come and go while Streamlit renders
-                continue
-        time.sleep(0.5)
+    # The map is drawn in streamlit-folium's iframe: wait for Leaflet's shapes there.
+    shapes = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.leaflet-interactive")
+    expect(shapes.nth(20)).to_be_attached(timeout=90_000)
+    frame = next((candidate for candidate in page.frames if candidate.locator("path.leaflet-interactive").count()),
+                 None)
     return page, frame, outside
 
 
 def test_map_draws_polygons_with_nothing_from_outside(app_url, browser):
     page, frame, outside = _open_map(browser, app_url + "/carte")
     assert frame is not None, "Leaflet n'a dessiné aucun polygone"
-    assert frame.locator("path.leaflet-interactive").count() >= 90  # the région's EPCI
-    assert frame.locator(".maillage-legend").count() == 1
-    time.sleep(2)
+    expect(frame.locator("path.leaflet-interactive").nth(89)).to_be_attached()  # the région's EPCI
+    expect(frame.locator(".maillage-legend")).to_have_count(1)
+    page.wait_for_timeout(2_000)  # late requests (tiles, fonts) would show up here
     assert outside == [], f"requêtes sorties de la machine : {outside[:5]}"
     page.close()
 
