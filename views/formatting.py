@@ -9,15 +9,21 @@ import pandas as pd
 NARROW_NBSP = "\u202f"
 # ASCII punctuation Markdown (and Streamlit's directives: :red[…], :material/…:, $…$) could read as markup.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'^])")
+# Streamlit turns http://…, www.… and a@b.fr into links even when escaped: an invisible word joiner
+# (U+2060) inside each keeps them plain text.
+_AUTOLINKS = re.compile(r"(?i)(?<=:)(?=//)|(?<=\bwww)(?=\\\.)|(?=@)")
+WORD_JOINER = "\u2060"
 
 
 def escape_markdown(text) -> str:
     """Data shown inside Markdown (st.markdown, captions, alerts, subheaders) as plain text.
 
-    Every character Markdown could read as markup is backslash-escaped, so that an imported
-    `![](http://…)` shows as typed instead of making every visitor's browser fetch an address.
+    Every character Markdown could read as markup is backslash-escaped, and what would become a
+    link is broken up, so that an imported `![](http://…)` shows as typed instead of making every
+    visitor's browser fetch an address (or offering a link nobody checked).
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    return _AUTOLINKS.sub(WORD_JOINER, escaped)
 
 
 def format_number(value, decimals: int = 0) -> str:

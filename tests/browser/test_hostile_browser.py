@@ -152,8 +152,11 @@ def test_hostile_text_runs_nowhere(hostile_app, browser, path):
         assert "E2C {{ 7*191 }} – places libres" in names
         assert "Atelier {% raw %} relais – places libres" in names
         assert "<img src=x onerror=window.__pwned=1> ${window.__pwned=2} `tick`" in names
-    if path == "remediation":
-        expect(page.get_by_text("![](http://example.test/x.png)", exact=False).first).to_be_visible(timeout=30_000)
+    if path == "remediation":  # the source, Markdown pointing outside: shown as typed, neither image nor link
+        source = page.get_by_test_id("stCaptionContainer").filter(has_text="Source :")
+        expect(source).to_be_visible(timeout=30_000)
+        assert "![](http://example.test/x.png)" in source.inner_text().replace("\u2060", "")
+        expect(page.locator("a[href*='example.test'], img[src*='example.test']")).to_have_count(0)
     text = _frames_text(page)
     assert "1337" not in text
     assert "Une erreur inattendue" not in text

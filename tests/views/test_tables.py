@@ -10,7 +10,15 @@ import pandas as pd
 import pytest
 
 from tests.fixtures import tiny_events
-from views.formatting import NARROW_NBSP, escape_markdown, format_count, format_date, format_number, format_percent
+from views.formatting import (
+    NARROW_NBSP,
+    WORD_JOINER,
+    escape_markdown,
+    format_count,
+    format_date,
+    format_number,
+    format_percent,
+)
 from views.tables import display_table, export_frame, neutralise_formulas, to_csv_bytes, to_xlsx_bytes
 
 BOM = b"\xef\xbb\xbf"
@@ -183,10 +191,14 @@ def test_csv_dates_of_aware_datetimes_are_paris_dates_like_the_xlsx():
 
 @pytest.mark.parametrize("text", ["![](http://example.test/x.png)", "[lien](http://example.test)", ":red[rouge]",
                                   ":material/warning:", "$x^2$", "**gras** _penché_ `code`", "<img src=x>",
-                                  "# titre", "- puce", "1. liste", "| a | b |", "&lt;entité&gt;"])
+                                  "# titre", "- puce", "1. liste", "| a | b |", "&lt;entité&gt;", "www.example.test",
+                                  "ecrire@example.test", "https://example.test"])
 def test_escape_markdown_leaves_no_markup(text):
     escaped = escape_markdown(text)
     # Every character that Markdown or Streamlit's directives read as markup is escaped…
     assert not re.search(r"[!\[\]()*_`:$<>#|&-]", re.sub(r"\\.", "", escaped))
-    # …and removing the escapes gives the text back, as the browser shows it.
-    assert re.sub(r"\\(.)", r"\1", escaped) == text
+    # …and no address is left whole for Streamlit to turn into a link.
+    assert not re.search(r"(?i)://|www\\?\.|\w@", escaped)
+    # …and removing the escapes (and the invisible joiners that keep addresses from becoming links) gives the text
+    # back, as the browser shows it.
+    assert re.sub(r"\\(.)", r"\1", escaped).replace(WORD_JOINER, "") == text
