@@ -13,10 +13,11 @@ from models.resources import Event
 from tests.browser.conftest import dismiss_page_not_found, serve
 
 pytestmark = pytest.mark.browser
-UPLOAD = ("Intitulé;Type;Date;Commune;Participants\r\n"
-          "Forum des métiers de la mer;Forum des métiers;12/03/2026;Boulogne-sur-Mer;250\r\n"
-          "<img src=x onerror=\"window.__pwned=1\">Salon;Salon;05/02/2026;St Omer;180\r\n"
-          "Visite d'entreprise;Visite;30/02/2026;Amiens;25\r\n").encode("cp1252")
+# An unknown column whose header is Markdown pointing outside: the notice must show it as typed.
+UPLOAD = ("Intitulé;Type;Date;Commune;Participants;![](http://example.test/h.png)\r\n"
+          "Forum des métiers de la mer;Forum des métiers;12/03/2026;Boulogne-sur-Mer;250;\r\n"
+          "<img src=x onerror=\"window.__pwned=1\">Salon;Salon;05/02/2026;St Omer;180;\r\n"
+          "Visite d'entreprise;Visite;30/02/2026;Amiens;25;\r\n").encode("cp1252")
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +32,8 @@ def test_drop_a_file_read_its_problems_and_import_the_valid_rows(store_url, brow
     upload.write_bytes(UPLOAD)
     with serve(store_url, tmp_path) as base:
         page = browser.new_page(viewport={"width": 1400, "height": 2000})
+        outside = []
+        page.on("request", lambda request: outside.append(request.url) if "example.test" in request.url else None)
         page.goto(base + "/donnees")
         main = page.get_by_test_id("stMainBlockContainer")
         main.get_by_text("Nature des données").wait_for(timeout=90_000)
@@ -45,6 +48,10 @@ def test_drop_a_file_read_its_problems_and_import_the_valid_rows(store_url, brow
         expect(main.get_by_test_id("stMetricLabel")).to_have_text(
             ["Lignes lues", "Acceptées", "Refusées", "Doublons ignorés"], timeout=30_000)
         expect(main.get_by_test_id("stMetricValue")).to_have_text(["3", "2", "1", "0"], timeout=30_000)
+        notice = main.get_by_test_id("stAlertContentInfo").filter(has_text="Colonnes ignorées")
+        expect(notice).to_be_visible(timeout=30_000)
+        assert "« ![](http://example.test/h.png) »" in notice.inner_text().replace("\u2060", "")
+        expect(page.locator("img[src*='example.test'], a[href*='example.test']")).to_have_count(0)
         expect(main.get_by_text("Par défaut l'import est tout ou rien")).to_be_visible(timeout=30_000)
         button = main.get_by_role("button", name="Importer", exact=True)
         expect(button).to_be_disabled(timeout=30_000)
@@ -56,6 +63,7 @@ def test_drop_a_file_read_its_problems_and_import_the_valid_rows(store_url, brow
         expect(main.get_by_text("Lignes refusées d'un import, à corriger et réimporter")).to_be_visible(
             timeout=30_000)
         assert page.evaluate("() => window.__pwned") is None
+        assert outside == []
         expect(page.locator("img[src='x']")).to_have_count(0)
         page.close()
     with Session(get_engine(store_url)) as session:
