@@ -6,6 +6,9 @@
   communes by name or code) checked, written and the measures recomputed, in a fresh process on the
   Hauts-de-France store; with its parts (check, write, recompute), the re-import of the same file
   (nothing changes), and the peak memory of checking a clean file against a file whose rows are all refused.
+- hostile_*: what small hostile files cost to refuse or read (time and peak memory, each in a fresh
+  process): an XLSX of 1,048,576 formatted empty rows, an XLSX of 2.6 MB whose sheet inflates to 200 MB,
+  and a CSV of 20,000 distinct unknown commune names (the "did you mean" suggestions).
 - compute_france_s / compute_france_peak_mib: all measures for the whole of France (about 35,000
   communes) with 1,000,000 events and 100,000 ambassadors, in a separate process whose peak
   resident memory is read from the kernel.
@@ -89,13 +92,53 @@ def bench_import(folder: Path) -> dict:
     clean, refused = folder / "events.csv", folder / "refused.csv"
     clean.write_bytes(events_file(engine, 100_000))
     refused.write_bytes(events_file(engine, 100_000, refused=True))
+    for name in HOSTILE:
+        (folder / f"{name}.bin").write_bytes(_hostile(name))
     engine.dispose()
     figures = {"import_100k_file_mb": round(clean.stat().st_size / 1e6, 1)}
-    for mode, path in (("import", clean), ("reimport", clean), ("check", clean), ("check-refused", refused)):
+    for mode, path in (("import", clean), ("reimport", clean), ("check", clean), ("check-refused", refused),
+                       *((name, folder / f"{name}.bin") for name in HOSTILE)):
         output = subprocess.run([sys.executable, __file__, "--import-child", str(folder / "bench.db"), str(path),
                                  mode], capture_output=True, text=True, check=True)
         figures.update(json.loads(output.stdout.strip().splitlines()[-1]))
     return figures
+
+
+def _unknown_communes_csv() -> bytes:
+    from tests.loaders.import_files import kind_csv
+
+    return kind_csv("events", [{"Intitulé": f"Forum {n}", "Type": "Forum", "Date": "12/03/2026",
+                                "Commune": f"Qzx{n:05d}vrk"} for n in range(20_000)])
+
+
+def _hostile(name: str) -> bytes:
+    from tests.loaders import import_files
+
+    builders = {"hostile_empty_rows": lambda: import_files.formatted_rows_workbook(1_048_576),
+                "hostile_bomb_200mb": lambda: import_files.inflating_workbook(200),
+                "hostile_unknown_communes_20k": _unknown_communes_csv}
+    return builders[name]()
+
+
+HOSTILE = ("hostile_empty_rows", "hostile_bomb_200mb", "hostile_unknown_communes_20k")
+
+
+def bench_hostile_child(engine, name: str, path: str) -> dict:
+    """Check one hostile file: seconds, peak memory of the process, outcome."""
+    from loaders.imports import check_file
+    from loaders.reading import FileRefused
+
+    content = Path(path).read_bytes()
+    started = time.perf_counter()
+    try:
+        check = check_file(engine, "events", content, f"{name}.xlsx" if "communes" not in name else f"{name}.csv",
+                           "32")
+        outcome = f"lu : {check.rows_read} lignes, {check.rows_refused} refusées"
+    except FileRefused as error:
+        outcome = f"refusé : {str(error)[:80]}"
+    return {f"{name}_s": round(time.perf_counter() - started, 2), f"{name}_file_mb": round(len(content) / 1e6, 1),
+            f"{name}_peak_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            f"{name}_outcome": outcome}
 
 
 def bench_import_child(database: str, path: str, mode: str) -> None:
@@ -105,6 +148,9 @@ def bench_import_child(database: str, path: str, mode: str) -> None:
     from models.db import get_engine
 
     engine = get_engine(f"sqlite:///{database}")
+    if mode in HOSTILE:
+        print(json.dumps(bench_hostile_child(engine, mode, path), ensure_ascii=False))
+        return
     content = Path(path).read_bytes()
     started = time.perf_counter()
     check = check_file(engine, "events", content, Path(path).name, "32")
