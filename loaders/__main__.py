@@ -249,5 +249,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def run(argv: list[str] | None = None) -> int:
+    """`main`, with any unexpected error of any command said in French (exit 2), the detail in the log only."""
+    try:
+        return main(argv)
+    except Exception as error:  # noqa: BLE001  (argparse's exits are SystemExit: they pass)
+        logging.getLogger("loaders").error("détail technique : %s: %s", type(error).__name__, error)
+        print("Erreur : la commande s'est arrêtée sur une erreur inattendue (détail technique dans le journal) ; "
+              "un import ou un calcul interrompu est écrit en entier ou pas du tout, et la prochaine commande "
+              "termine un recalcul laissé en suspens.", file=sys.stderr)
+        return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

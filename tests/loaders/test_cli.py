@@ -65,3 +65,10 @@ def test_unknown_region_exits_2_with_a_french_message(cli_store):
     assert result.returncode == 2
     assert "Erreur : Région « 99 » inconnue" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_an_unreachable_store_exits_2_with_a_french_message_and_no_traceback():
+    result = run_cli("postgresql+psycopg://postgres@127.0.0.1:1/absente", "stats")
+    assert result.returncode == 2
+    assert "Erreur : la commande s'est arrêtée sur une erreur inattendue" in result.stderr
+    assert "Traceback" not in result.stderr
