@@ -4,6 +4,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,6 +61,19 @@ def browser():
             "--disable-sync", "--no-first-run", "--disable-quic"])
         yield chromium
         chromium.close()
+
+
+def requests_leaving(page) -> list[str]:
+    """The addresses of every request the page sends off this machine (filled as the page runs)."""
+    outside = []
+
+    def watch(request) -> None:
+        host = urllib.parse.urlparse(request.url).hostname or ""
+        if not request.url.startswith(("data:", "blob:", "about:")) and host not in ("127.0.0.1", "localhost"):
+            outside.append(request.url)
+
+    page.on("request", watch)
+    return outside
 
 
 def settled(page) -> None:

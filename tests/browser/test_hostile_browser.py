@@ -8,7 +8,6 @@ exception.
 """
 
 import shutil
-import urllib.parse
 from datetime import date
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from loaders.compute import compute_store
 from loaders.imports import check_file, write_check
 from models.db import get_engine
 from models.schoolyear import school_year_label
-from tests.browser.conftest import open_app_page, serve, settled
+from tests.browser.conftest import open_app_page, requests_leaving, serve, settled
 from tests.loaders.import_files import kind_csv
 
 pytestmark = pytest.mark.browser
@@ -134,14 +133,7 @@ def _frames_text(page) -> str:
 def test_hostile_text_runs_nowhere(hostile_app, browser, path):
     base, pwned = hostile_app
     page = browser.new_page(viewport={"width": 1400, "height": 1200})
-    outside = []
-
-    def watch(request):
-        host = urllib.parse.urlparse(request.url).hostname or ""
-        if not request.url.startswith(("data:", "blob:", "about:")) and host not in ("127.0.0.1", "localhost"):
-            outside.append(request.url)
-
-    page.on("request", watch)
+    outside = requests_leaving(page)
     open_app_page(page, f"{base}/{path}")
     if path == "carte":
         _show_every_layer(page)

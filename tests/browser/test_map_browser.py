@@ -1,7 +1,6 @@
 """What only a browser shows: the map drawn by Leaflet, offline, and imported text escaped."""
 
 import shutil
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from sqlmodel import Session
 
 from models.db import get_engine
 from models.territory import Epci
-from tests.browser.conftest import serve
+from tests.browser.conftest import requests_leaving, serve
 
 pytestmark = pytest.mark.browser
 HOSTILE_NAME = '<img src=x onerror="window.__pwned=1">CC du Test'
@@ -33,14 +32,7 @@ def app_url(demo_store_url, tmp_path_factory):
 
 def _open_map(browser, url):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    outside = []
-
-    def watch(request):
-        host = urllib.parse.urlparse(request.url).hostname or ""
-        if not request.url.startswith(("data:", "blob:", "about:")) and host not in ("127.0.0.1", "localhost"):
-            outside.append(request.url)
-
-    page.on("request", watch)
+    outside = requests_leaving(page)
     page.goto(url, wait_until="domcontentloaded")
     # The map is drawn in streamlit-folium's iframe: wait for Leaflet's shapes there.
     shapes = page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("path.leaflet-interactive")
