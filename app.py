@@ -9,6 +9,7 @@ from loaders.assets import install_map_assets
 from loaders.build import init_store, is_region_loaded, is_store_ready
 from models.schoolyear import recent_school_years
 from models.settings import PROJECT_DIR, get_settings
+from views.formatting import escape_markdown
 from views.ui import ALL, FILTER_KEYS, page_context, show_failure
 
 st.set_page_config(page_title="Maillage", page_icon=str(PROJECT_DIR / "static" / "favicon.png"), layout="wide")
@@ -50,23 +51,40 @@ def ensure_store() -> None:
     st.cache_data.clear()
 
 
+def profile_or_stop() -> None:
+    """Deny by default: a profile the settings do not define shows only whom to ask, and nothing else."""
+    try:
+        page_context()
+    except ValueError as error:
+        st.error(f"**Accès impossible** : {escape_markdown(error)} Demandez à l'administrateur de Maillage de "
+                 "vous attribuer un profil (direction, référent avec ses départements, ou CODIR).",
+                 icon=":material/lock:")
+        st.stop()
+
+
 def sidebar_filters() -> None:
-    """Département and school year, kept across pages and in the URL so a view can be shared."""
+    """Département and school year, kept across pages and in the URL so a view can be shared.
+
+    A référent lands on their own département (the first one); a shared link's filters win.
+    """
     context = page_context()
     deps = read.departements(context.database_url, context.region_code)
     names = dict(zip(deps.departement_code, deps.name))
     years = recent_school_years(context.today)
     wanted = {"departement": [ALL, *names], "school_year": years}
+    home = {"departement": context.viewer.home_departement if context.viewer.home_departement in names else ALL,
+            "school_year": years[0]}
     for key, param in FILTER_KEYS.items():
         if key not in st.session_state:
-            value = st.query_params.get(param, "")
-            st.session_state[key] = value if value in wanted[key] else wanted[key][0]
+            value = st.query_params.get(param)
+            st.session_state[key] = value if value and value in wanted[key] else home[key]
     st.sidebar.selectbox("Département", wanted["departement"], key="departement",
                          format_func=lambda code: f"{code} – {names[code]}" if code else "Toute la région")
     st.sidebar.selectbox("Année scolaire", years, key="school_year",
                          format_func=lambda label: label.replace("-", "–"))
     st.query_params.from_dict({param: st.session_state[key] for key, param in FILTER_KEYS.items()
                                if st.session_state[key]})
+    st.sidebar.caption(f"Mode local · profil {escape_markdown(context.viewer.label)}")
 
 
 _assets_installed()
@@ -86,6 +104,7 @@ navigation = st.navigation([
     st.Page("pages/data.py", title="Données", icon=":material/database:", url_path="donnees"),
 ])
 try:
+    profile_or_stop()
     ensure_store()
     sidebar_filters()
     st.sidebar.caption("Maillage · couverture territoriale de l'orientation")

@@ -27,7 +27,7 @@ from loaders.geography import GeographyError
 from loaders.imports import export_rows, import_file, template_frame
 from loaders.kinds import KINDS
 from loaders.reading import FileRefused, refuse_oversized
-from models.access import Viewer
+from models.access import local_viewer
 from models.audit import ImportBatch
 from models.db import StoreBusy, get_engine
 from models.settings import get_settings
@@ -163,8 +163,9 @@ def _export(engine, args, settings) -> int:
     from views.tables import to_csv_bytes, to_xlsx_bytes
 
     try:
-        frame = export_rows(engine, Viewer(settings.viewer_role), args.kind, args.region)
-    except PermissionError as error:
+        frame = export_rows(engine, local_viewer(settings.viewer_role, settings.viewer_departements), args.kind,
+                            args.region)
+    except (PermissionError, ValueError) as error:
         print(f"Erreur : {error}", file=sys.stderr)
         return 2
     is_xlsx = args.file.suffix.lower() == ".xlsx"

@@ -41,6 +41,11 @@ class Settings(BaseSettings):
         description="Profil d'affichage tant que la connexion n'existe pas : direction, referent ou codir "
                     "(codir : agrégats seulement, aucune donnée personnelle).",
     )
+    viewer_departements: str = Field(
+        default="",
+        description="Départements du profil referent en mode local, séparés par des virgules (ex. 59,62) : "
+                    "l'application s'ouvre sur le premier.",
+    )
     white_zone_km: float = Field(
         default=20.0,
         description="Distance (km, à vol d'oiseau, Lambert-93) au-delà de laquelle une commune est en zone blanche "

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from loaders import read
-from models.access import Viewer
+from models.access import Viewer, local_viewer
 from models.schoolyear import school_year_label
 from models.settings import get_settings
 from views.formatting import escape_markdown
@@ -75,7 +75,7 @@ def page_context() -> PageContext:
     return PageContext(
         database_url=settings.database_url,
         region_code=settings.region_code,
-        viewer=Viewer(settings.viewer_role),
+        viewer=local_viewer(settings.viewer_role, settings.viewer_departements),
         departement_code=st.session_state.get("departement") or None,
         school_year=st.session_state.get("school_year") or school_year_label(today),
         today=today,

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from models.access import ROLES, Viewer
+from models.access import ROLES, Viewer, local_viewer
 from models.queries import PERSONAL_COLUMNS, _forget_personal
 from tests.fixtures import tiny_ambassadors, tiny_referents
 
@@ -16,7 +16,33 @@ def test_unknown_role_is_refused_in_french():
 
 
 def test_known_roles_are_accepted():
-    assert [Viewer(role).role for role in ROLES] == ["direction", "referent", "codir"]
+    assert [Viewer(role, ("59",)).role for role in ROLES] == ["direction", "referent", "codir"]
+
+
+def test_a_referent_without_departement_is_refused_in_french():
+    with pytest.raises(ValueError, match="Profil référent sans département"):
+        Viewer("referent")
+
+
+@pytest.mark.parametrize(("text", "codes"), [("59", ("59",)), ("59,62", ("59", "62")), (" 2 ; 80 ", ("02", "80")),
+                                             ("62, 62", ("62",)), ("2a", ("2A",))])
+def test_local_mode_reads_the_departements_of_the_settings(text, codes):
+    viewer = local_viewer("referent", text)
+    assert viewer.departement_codes == codes
+    assert viewer.home_departement == codes[0]
+    assert viewer.label == f"Référent départemental ({', '.join(codes)})"
+
+
+def test_local_mode_refuses_a_malformed_departement():
+    with pytest.raises(ValueError, match="Département « Nord » illisible dans VIEWER_DEPARTEMENTS"):
+        local_viewer("referent", "Nord")
+
+
+@pytest.mark.parametrize("role", ["direction", "codir"])
+def test_other_profiles_open_on_the_whole_region(role):
+    viewer = local_viewer(role, "59")
+    assert viewer.home_departement is None
+    assert viewer.label == ROLES[role]
 
 
 def test_viewer_is_frozen():
@@ -30,7 +56,7 @@ def test_viewer_is_frozen():
     ("codir", False, False),
 ])
 def test_what_each_role_may_see(role, contacts, people):
-    viewer = Viewer(role)
+    viewer = Viewer(role, ("59",))
     assert (viewer.can_see_contacts, viewer.can_see_people) == (contacts, people)
 
 
@@ -43,7 +69,7 @@ def test_codir_reads_no_name_and_no_contact():
 
 @pytest.mark.parametrize("role", ["direction", "referent"])
 def test_direction_and_referents_keep_names_and_contacts(role):
-    frame = _forget_personal(tiny_ambassadors(), Viewer(role))
+    frame = _forget_personal(tiny_ambassadors(), Viewer(role, ("59",)))
     assert list(frame.columns) == list(tiny_ambassadors().columns)
     assert frame.email.iloc[0] == "alice.martin@example.test"
 

@@ -56,6 +56,7 @@ def test_codir_cannot_import_nor_export_contacts(app_env, monkeypatch):
 @pytest.mark.parametrize("role", ["direction", "referent"])
 def test_who_sees_contacts_may_export_them(app_env, monkeypatch, role):
     monkeypatch.setenv("VIEWER_ROLE", role)
+    monkeypatch.setenv("VIEWER_DEPARTEMENTS", "59")
     get_settings.cache_clear()
     app = run_page(PAGE)
     app.selectbox(key="export-kind").select("referents").run()
