@@ -19,21 +19,18 @@ OUTSIDE_IMAGE = "![](http://example.test/x.png) :red[rouge] **gras** $x$"
 
 
 @pytest.fixture
-def hostile_env(demo_store_url, tmp_path, monkeypatch):
-    """A copy of the demo store whose dropout indicator's source is Markdown pointing outside."""
+def hostile_env(app_env, tmp_path, monkeypatch):
+    """app_env on a copy of the demo store whose dropout indicator's source is Markdown pointing outside."""
     target = tmp_path / "store.db"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), target)
+    shutil.copy(app_env.removeprefix("sqlite:///"), target)
     url = f"sqlite:///{target}"
     with Session(get_engine(url)) as session:
         session.execute(update(Indicator).where(Indicator.indicator_code == "decrocheurs_16_25")
                         .values(source=OUTSIDE_IMAGE))
         session.commit()
     monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("REGION_CODE", "32")
-    monkeypatch.setenv("VIEWER_ROLE", "direction")
     get_settings.cache_clear()
-    yield url
-    get_settings.cache_clear()
+    return url
 
 
 def test_a_source_written_in_markdown_is_shown_as_text(hostile_env):
