@@ -159,7 +159,7 @@ def _referents(rng, communes, epci, region_code):
             groups = [dep_epci.iloc[:cut], dep_epci.iloc[cut:]]
         else:
             groups = [None]
-        for group in groups:
+        for number, group in enumerate(groups, start=1):
             referent_id = len(referents) + 1
             name, slug = _person(rng)
             slugs[slug] = slugs.get(slug, 0) + 1
@@ -176,7 +176,7 @@ def _referents(rng, communes, epci, region_code):
                           for code in group.epci_code]
                 covered = dep_communes[dep_communes.epci_code.isin(group.epci_code)].commune_code
             zonings.append({"id": referent_id, "zoning_code": f"demo-secteur-{region_code}-{referent_id}",
-                            "name": f"Secteur de {name}", "zoning_kind": "Secteur de référent",
+                            "name": f"Secteur {number} ({dep_code})", "zoning_kind": "Secteur de référent",
                             "region_code": region_code, "is_demo": True})
             members += [{"zoning_id": referent_id, "commune_code": code} for code in covered]
     return pd.DataFrame(referents), pd.DataFrame(areas), pd.DataFrame(zonings), pd.DataFrame(members)

@@ -705,7 +705,7 @@ def refused_rows(engine: Engine, viewer: Viewer, batch_id: int) -> pd.DataFrame:
     kind = kind_of(batch.kind.iloc[0])
     if not viewer.can_import or (kind.has_personal_data and not viewer.can_see_contacts):
         raise PermissionError("Les lignes refusées d'un import sont réservées au profil qui importe les fichiers "
-                              "(direction) : elles peuvent contenir des données personnelles.")
+                              "(administration) : elles peuvent contenir des données personnelles.")
     rows = read_frame(engine, select(ImportRefusal.line_number, ImportRefusal.row_json, ImportRefusal.reasons)
                       .where(ImportRefusal.batch_id == batch_id).order_by(ImportRefusal.line_number))
     known = {column.key_form: column.header for column in kind.columns}
@@ -725,15 +725,29 @@ __all__ = ["FileRefused", "ImportCheck", "ImportReport", "RowError", "apply_chec
 def export_rows(engine: Engine, viewer: Viewer, kind_name: str, region_code: str) -> pd.DataFrame:
     """The store's rows of a kind, under the template's headers: importing them again changes nothing.
 
-    Référents and ambassadors carry contact details: only roles that may see them can export them.
+    Référents and ambassadors carry contact details: direction and administration export them all, a
+    référent those of their own départements (a référent whose area touches one of them, an ambassador
+    placed in one of them), CODIR none.
     """
     kind = kind_of(kind_name)
     if kind.has_personal_data and not viewer.can_see_contacts:
         raise PermissionError(f"{kind.label} : ce fichier contient des données personnelles, réservées aux "
-                              "profils direction et référent.")
+                              "profils direction, administration et référent.")
     frame = _EXPORTERS[kind_name](engine, region_code)
+    codes = viewer.detail_departements
+    if kind.has_personal_data and codes is not None:
+        frame = frame[_in_departements(engine, frame, kind_name, set(codes))]
     headers = {column.key: column.header for column in kind.columns}
     return frame[[c.key for c in kind.columns]].rename(columns=headers).reset_index(drop=True)
+
+
+def _in_departements(engine: Engine, frame: pd.DataFrame, kind_name: str, codes: set[str]) -> pd.Series:
+    """Which exported rows of a personal kind belong to the given départements."""
+    if kind_name == "referents":
+        return frame.departements.fillna("").map(lambda text: bool(codes & set(text.split(", "))))
+    departement_of = read_frame(engine, select(Commune.commune_code, Commune.departement_code)).set_index(
+        "commune_code").departement_code
+    return frame.commune.map(departement_of).isin(codes)
 
 
 def _joined(values) -> str:

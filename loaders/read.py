@@ -21,6 +21,7 @@ from loaders.imports import ImportCheck, ImportReport, apply_check, check_file, 
 from models import queries
 from models.access import Viewer
 from models.db import data_version, get_engine
+from models.disclosure import suppress_small_counts
 from models.measures import INDICATORS, compute_measures
 from models.settings import get_settings
 
@@ -101,7 +102,8 @@ def schools(database_url: str, viewer: Viewer, region_code: str, departement_cod
 def events(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
            school_year: str | None, *, data_version: int) -> pd.DataFrame:
     """Events of a school year."""
-    return queries.read_events(engine_for(database_url), viewer, region_code, departement_code, school_year)
+    return queries.read_events(engine_for(database_url), viewer, region_code, departement_code, school_year,
+                               get_settings().small_count)
 
 
 @_current
@@ -110,6 +112,15 @@ def ambassadors(database_url: str, viewer: Viewer, region_code: str, departement
                 school_year: str | None, *, data_version: int) -> pd.DataFrame:
     """Active ambassadors of a school year (contacts by role)."""
     return queries.read_ambassadors(engine_for(database_url), viewer, region_code, departement_code, school_year)
+
+
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
+def ambassador_counts(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
+                      school_year: str | None, by: str, *, data_version: int) -> pd.DataFrame:
+    """Active ambassadors counted by one column (small counts hidden for CODIR)."""
+    return queries.read_ambassador_counts(engine_for(database_url), viewer, region_code, departement_code,
+                                          school_year, by, get_settings().small_count)
 
 
 @_current
@@ -146,9 +157,9 @@ def indicator_values(database_url: str, region_code: str, *, data_version: int) 
 
 @_current
 @st.cache_data(max_entries=FEW, show_spinner=False)
-def import_batches(database_url: str, *, data_version: int) -> pd.DataFrame:
-    """Audit of data loads."""
-    return queries.read_import_batches(engine_for(database_url))
+def import_batches(database_url: str, viewer: Viewer, *, data_version: int) -> pd.DataFrame:
+    """Audit of data loads (who imported, for direction and administration only)."""
+    return queries.read_import_batches(engine_for(database_url), viewer)
 
 
 @_current
@@ -171,7 +182,8 @@ def measures(database_url: str, viewer: Viewer, region_code: str, level: str, de
              school_year: str | None, today: date, *, data_version: int) -> pd.DataFrame:
     """Coverage measures of one level's territories, as stored for the school year (aggregates only).
 
-    A year without a stored snapshot yet is computed on the fly (and not written).
+    A year without a stored snapshot yet is computed on the fly (and not written). For CODIR, small
+    counts of people are hidden (models.disclosure).
     """
     engine = engine_for(database_url)
     frame = queries.read_stored_measures(engine, region_code, level, school_year)
@@ -186,7 +198,10 @@ def measures(database_url: str, viewer: Viewer, region_code: str, level: str, de
         keep = set(all_communes.loc[all_communes.departement_code == departement_code, LEVEL_CODE[level]])
         frame = frame[frame.territory_code.isin(keep)]
     ordered = ["territory_code", "name", *[c for c in INDICATORS if c in frame.columns]]
-    return frame[ordered].sort_values("territory_code").reset_index(drop=True)
+    frame = frame[ordered].sort_values("territory_code").reset_index(drop=True)
+    if viewer.suppresses_small_counts:
+        frame = suppress_small_counts(frame, get_settings().small_count)
+    return frame
 
 
 @_current

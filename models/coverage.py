@@ -66,7 +66,7 @@ def referent_loads(communes: pd.DataFrame, referents: pd.DataFrame, schools: pd.
         fte=("fte", "first"),
         departements=("departement_code", lambda codes: ", ".join(sorted(set(codes)))),
         epci_count=("epci_code", lambda codes: int(codes.notna().sum())))
-    people = [c for c in ("full_name", "email", "phone") if c in referents.columns]
+    people = [c for c in ("full_name", "email", "phone", "sector_label") if c in referents.columns]
     identity = referents.drop_duplicates("id").set_index("id")[people]
     result = areas.join(identity).join(loads).reset_index()
     result["inhabitants_per_fte"] = result.population_count / result.fte.replace(0, np.nan)

@@ -48,8 +48,19 @@ def _in_departement(statement, commune_column, departement_code: str | None):
 
 
 def _forget_personal(frame: pd.DataFrame, viewer: Viewer) -> pd.DataFrame:
-    allowed = {"full_name": viewer.can_see_people, "email": viewer.can_see_contacts, "phone": viewer.can_see_contacts}
-    return frame.drop(columns=[c for c in PERSONAL_COLUMNS if c in frame.columns and not allowed[c]])
+    """Drop the personal columns of a viewer who may see none (CODIR)."""
+    if viewer.can_see_people:
+        return frame
+    return frame.drop(columns=[c for c in PERSONAL_COLUMNS if c in frame.columns])
+
+
+def _in_detail_departements(statement, commune_column, viewer: Viewer):
+    """Keep the rows of the départements the viewer may see person by person (all, theirs, or none)."""
+    codes = viewer.detail_departements
+    if codes is None:
+        return statement
+    return statement.where(commune_column.in_(
+        select(Commune.commune_code).where(Commune.departement_code.in_(list(codes)))))
 
 
 def read_region(engine: Engine, region_code: str) -> dict | None:
@@ -112,8 +123,11 @@ def read_schools(engine: Engine, viewer: Viewer, region_code: str, departement_c
 
 
 def read_events(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
-                school_year: str | None) -> pd.DataFrame:
-    """Info-métiers events of the région in a school year (all years when None)."""
+                school_year: str | None, small_count: int = 5) -> pd.DataFrame:
+    """Info-métiers events of the région in a school year (all years when None).
+
+    Events are not people: every role gets them all; for CODIR, small numbers of participants are hidden.
+    """
     statement = _in_departement(select(
         Event.id, Event.title, Event.event_type, Event.start_date, Event.commune_code, Event.school_uai,
         Event.sector, Event.target_public, Event.participants_count, Event.latitude, Event.longitude, Event.is_demo,
@@ -121,7 +135,12 @@ def read_events(engine: Engine, viewer: Viewer, region_code: str, departement_co
     if school_year:
         start, end = school_year_bounds(school_year)
         statement = statement.where(Event.start_date.between(start, end))
-    return read_frame(engine, statement.order_by(Event.start_date, Event.id))
+    frame = read_frame(engine, statement.order_by(Event.start_date, Event.id))
+    if viewer.suppresses_small_counts:
+        from models.disclosure import suppress_small_counts
+
+        frame = suppress_small_counts(frame, small_count, {"participants_count": ()})
+    return frame
 
 
 def active_ambassador_condition(school_year: str | None):
@@ -150,16 +169,68 @@ def read_ambassadors(engine: Engine, viewer: Viewer, region_code: str, departeme
     ).outerjoin(mobilisations, mobilisations.c.ambassador_id == Ambassador.id).where(
         Ambassador.region_code == region_code, active_ambassador_condition(school_year)),
         Ambassador.commune_code, departement_code)
+    statement = _in_detail_departements(statement, Ambassador.commune_code, viewer)
     return _forget_personal(read_frame(engine, statement.order_by(Ambassador.id)), viewer)
 
 
+AMBASSADOR_GROUPS = {"sector": Ambassador.sector, "recruitment_channel": Ambassador.recruitment_channel,
+                     "has_sponsorship_agreement": Ambassador.has_sponsorship_agreement,
+                     "commune_code": Ambassador.commune_code, "departement_code": Commune.departement_code,
+                     "epci_code": Commune.epci_code}
+
+
+def read_ambassador_counts(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
+                           school_year: str | None, by: str, small_count: int = 5) -> pd.DataFrame:
+    """Active ambassadors and their mobilisations counted by one column: aggregates, for every role.
+
+    For CODIR, counts of ambassadors below `small_count` are hidden (models.disclosure).
+    """
+    from models.disclosure import suppress_small_counts
+
+    mobilisations = select(Mobilisation.ambassador_id, func.count().label("mobilisations_count")).group_by(
+        Mobilisation.ambassador_id)
+    if school_year:
+        start, end = school_year_bounds(school_year)
+        mobilisations = mobilisations.where(Mobilisation.mobilisation_date.between(start, end))
+    mobilisations = mobilisations.subquery()
+    group = AMBASSADOR_GROUPS[by]
+    statement = select(
+        group.label(by), func.count(Ambassador.id).label("ambassadors_count"),
+        func.coalesce(func.sum(mobilisations.c.mobilisations_count), 0).label("mobilisations_count"),
+    ).join(Commune, Commune.commune_code == Ambassador.commune_code).outerjoin(
+        mobilisations, mobilisations.c.ambassador_id == Ambassador.id).where(
+        Ambassador.region_code == region_code, active_ambassador_condition(school_year))
+    if departement_code:
+        statement = statement.where(Commune.departement_code == departement_code)
+    frame = read_frame(engine, statement.group_by(group))
+    frame = frame.sort_values(["ambassadors_count", by], ascending=[False, True]).reset_index(drop=True)
+    if viewer.suppresses_small_counts:
+        frame = suppress_small_counts(frame, small_count, {"ambassadors_count": ()})
+    return frame
+
+
 def read_referents(engine: Engine, viewer: Viewer, region_code: str) -> pd.DataFrame:
-    """Référents with the départements (and EPCI) they cover; names and contacts by role."""
+    """Référents with the départements (and EPCI) they cover, and their sector's territorial label.
+
+    Every référent's area is given (the coverage of the région is an aggregate everyone needs), each
+    with `sector_label` ("Secteur 2 (Nord)"). Names and contacts: direction sees them all; a référent
+    those of the référents working in their own départements (blank elsewhere); CODIR none (no column).
+    """
     frame = read_frame(engine, select(
         Referent.id, Referent.full_name, Referent.email, Referent.phone, Referent.fte, Referent.is_demo,
         ReferentArea.departement_code, ReferentArea.epci_code,
     ).join(ReferentArea, ReferentArea.referent_id == Referent.id).where(Referent.region_code == region_code)
         .order_by(Referent.id))
+    names = read_departements(engine, region_code).set_index("departement_code").name
+    main = frame.groupby("id").departement_code.min()
+    number = main.groupby(main).cumcount() + 1
+    frame["sector_label"] = frame.id.map(
+        {id_: f"Secteur {number[id_]} ({names.get(dep, dep)})" for id_, dep in main.items()})
+    codes = viewer.detail_departements
+    if codes is not None and viewer.can_see_people:
+        own = set(frame.loc[frame.departement_code.isin(codes), "id"])
+        for column in PERSONAL_COLUMNS:
+            frame[column] = frame[column].where(frame.id.isin(own), None)
     return _forget_personal(frame, viewer)
 
 
@@ -211,13 +282,20 @@ def read_indicator_values(engine: Engine, region_code: str, level: str = "depart
         IndicatorValue.territory_level == level, IndicatorValue.territory_code.in_(codes)))
 
 
-def read_import_batches(engine: Engine) -> pd.DataFrame:
-    """The audit of data loads, newest first."""
-    return read_frame(engine, select(
+def read_import_batches(engine: Engine, viewer: Viewer | None = None) -> pd.DataFrame:
+    """The audit of data loads, newest first.
+
+    Who imported (the signed-in person's e-mail) is personal data: a viewer who does not see the whole
+    région in detail (référent, CODIR) reads « – » instead; internal callers (no viewer) get it all.
+    """
+    frame = read_frame(engine, select(
         ImportBatch.id, ImportBatch.started_at, ImportBatch.kind, ImportBatch.file_sha256, ImportBatch.file_name,
         ImportBatch.imported_by,
         ImportBatch.rows_read, ImportBatch.rows_written, ImportBatch.rows_refused, ImportBatch.status,
         ImportBatch.note).order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc()))
+    if viewer is not None and not viewer.sees_whole_region:
+        frame["imported_by"] = "–"
+    return frame
 
 
 def read_meta(engine: Engine) -> dict[str, str]:
@@ -265,11 +343,28 @@ def read_sources(engine: Engine, region_code: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["what", "source", "licence", "loaded_at", "rows_count", "is_demo"])
 
 
+REFERENT_SECTOR_KIND = "Secteur de référent"
+
+
 def read_zoning_members(engine: Engine, region_code: str) -> pd.DataFrame:
-    """Custom zonings of the région with their communes (zoning_code, name, zoning_kind, commune_code)."""
-    return read_frame(engine, select(Zoning.zoning_code, Zoning.name, Zoning.zoning_kind, ZoningCommune.commune_code)
-                      .join(ZoningCommune, ZoningCommune.zoning_id == Zoning.id)
-                      .where(Zoning.region_code == region_code))
+    """Custom zonings of the région with their communes (zoning_code, name, zoning_kind, commune_code).
+
+    A référent's sector is named by its territory, "Secteur 2 (Nord)", never by a person (stores built
+    before named the demo sectors "Secteur de <name>"): zonings are shown to every role, CODIR included.
+    """
+    frame = read_frame(engine, select(Zoning.id, Zoning.zoning_code, Zoning.name, Zoning.zoning_kind,
+                                      ZoningCommune.commune_code, Commune.departement_code)
+                       .join(ZoningCommune, ZoningCommune.zoning_id == Zoning.id)
+                       .join(Commune, Commune.commune_code == ZoningCommune.commune_code)
+                       .where(Zoning.region_code == region_code))
+    sectors = frame[frame.zoning_kind == REFERENT_SECTOR_KIND]
+    if not sectors.empty:
+        names = read_departements(engine, region_code).set_index("departement_code").name
+        main = sectors.groupby("id").departement_code.agg(lambda codes: codes.mode().min()).sort_index()
+        number = main.groupby(main).cumcount() + 1
+        labels = {id_: f"Secteur {number[id_]} ({names.get(dep, dep)})" for id_, dep in main.items()}
+        frame.loc[frame.zoning_kind == REFERENT_SECTOR_KIND, "name"] = sectors.id.map(labels)
+    return frame[["zoning_code", "name", "zoning_kind", "commune_code"]]
 
 
 def read_event_schools(engine: Engine, region_code: str, school_year: str | None) -> pd.DataFrame:

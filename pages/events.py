@@ -6,6 +6,7 @@ from loaders import read
 from models.coverage import count_by, events_reaching_schools
 from views.charts import bar_chart, events_by_month_chart
 from views.formatting import format_number
+from views.tables import format_cell
 from views.ui import page_context, page_header, table_with_downloads
 
 context = page_context()
@@ -19,7 +20,12 @@ past = events[events.start_date <= context.today]
 cols = st.columns(4)
 cols[0].metric("Événements de l'année", format_number(len(events)))
 cols[1].metric("À venir", format_number(len(events) - len(past)))
-cols[2].metric("Participants (événements passés)", format_number(past.participants_count.fillna(0).sum()))
+if context.viewer.suppresses_small_counts:  # small numbers are hidden event by event: the total is the measure's
+    scope = read.measures(*args, "departement" if context.departement_code else "region", context.departement_code,
+                          context.school_year, context.today).iloc[0]
+    cols[2].metric("Participants de l'année", format_cell(scope, "participants_count"))
+else:
+    cols[2].metric("Participants (événements passés)", format_number(past.participants_count.fillna(0).sum()))
 cols[3].metric("Lycées sans événement sur place", format_number((schools.events_count == 0).sum()),
                help=f"sur {format_number(len(schools))} lycées")
 

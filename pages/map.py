@@ -1,13 +1,16 @@
 """Carte: any indicator at any level, resource points, zones blanches, and the figures of a clicked territory."""
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
 from loaders import read
+from models.disclosure import HIDDEN
 from models.measures import INDICATORS, LEVEL_LABELS
 from models.settings import get_settings
 from views.formatting import escape_markdown, format_number
 from views.maps import AreaOverlay, PointLayer, coverage_map
+from views.tables import format_cell
 from views.ui import guarded, page_context, page_header, table_with_downloads
 
 LEVELS = ("departement", "epci", "zoning", "commune")
@@ -29,10 +32,13 @@ def point_layers(chosen: list[str]) -> list[PointLayer]:
         events = read.events(*args, context.departement_code, context.school_year)
         layers.append(PointLayer("Événements", events.assign(label=events.title + " – " + events.event_type),
                                  "#e6550d"))
-    if "ambassadors" in chosen:
+    if "ambassadors" in chosen and context.viewer.sees_detail_in(context.departement_code):
         ambassadors = read.ambassadors(*args, context.departement_code, context.school_year)
         layers.append(PointLayer("Ambassadeurs", ambassadors.assign(
             label="Ambassadeur – " + ambassadors.job_title + " (" + ambassadors.sector + ")"), "#31a354"))
+    elif "ambassadors" in chosen:  # no person: one point per commune with its count
+        layers.append(PointLayer("Ambassadeurs (par commune)", ambassadors_by_commune(), "#31a354",
+                                 clustered=False, radius=6))
     if "remediation" in chosen:
         structures = read.remediation(*args, context.departement_code, context.school_year, context.today)
         layers.append(PointLayer("Structures de remédiation", structures.assign(
@@ -42,6 +48,17 @@ def point_layers(chosen: list[str]) -> list[PointLayer]:
         schools = read.schools(*args, context.departement_code)
         layers.append(PointLayer("Lycées", schools.assign(label=schools.name), "#636363", radius=4))
     return layers
+
+
+def ambassadors_by_commune():
+    """Active ambassadors counted by commune, at the town hall: what CODIR and a référent elsewhere see."""
+    counts = read.ambassador_counts(*args, context.departement_code, context.school_year, "commune_code")
+    places = read.communes(context.database_url, context.region_code)[
+        ["commune_code", "name", "latitude", "longitude"]]
+    counts = counts.merge(places, on="commune_code")
+    shown = counts.get("ambassadors_count" + HIDDEN, pd.Series(None, index=counts.index, dtype=object))
+    figures = shown.where(shown.notna(), counts.ambassadors_count.map(format_number))
+    return counts.assign(label=counts.name + " : " + figures + " ambassadeur(s) actif(s)")
 
 
 def white_zone_overlay(resource: str) -> list[AreaOverlay]:
@@ -89,7 +106,7 @@ def map_section() -> None:
         figures = st.columns(5)
         for column, key in zip(figures, ["population_count", "events_count", "ambassadors_count",
                                          "remediation_capacity_count", "coverage_index"]):
-            column.metric(INDICATORS[key].label, format_number(row[key], INDICATORS[key].decimals))
+            column.metric(INDICATORS[key].label, format_cell(row, key, INDICATORS[key].decimals))
     st.subheader(f"{measure.label} par {LEVEL_LABELS[level].lower()}")
     table_with_downloads(values.sort_values(measure.code, ascending=not measure.is_higher_better), {
         "territory_code": ("Code", None), "name": (LEVEL_LABELS[level], None), "population_count": ("Habitants", 0),

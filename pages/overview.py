@@ -8,7 +8,7 @@ from models.measures import COVERAGE_INDEX_FORMULA
 from models.settings import get_settings
 from views.formatting import escape_markdown, format_number
 from views.gaps import gap_sentences
-from views.tables import RATING_LEGEND, display_table, rated_table
+from views.tables import RATING_LEGEND, display_table, format_cell, rated_table
 from views.ui import page_context, page_header, table_with_downloads
 
 RATED = {"inhabitants_per_referent": ("Habitants par référent (ETP)", 0),
@@ -33,9 +33,9 @@ cols[3].metric("Habitants par référent", format_number(scope.inhabitants_per_r
 cols = st.columns(4)
 cols[0].metric("Événements", format_number(scope.events_count),
                help=f"{format_number(scope.events_per_10k, 2)} pour 10 000 habitants")
-cols[1].metric("Participants", format_number(scope.participants_count))
-cols[2].metric("Ambassadeurs actifs", format_number(scope.ambassadors_count),
-               help=f"{format_number(scope.ambassadors_per_10k, 2)} pour 10 000 habitants")
+cols[1].metric("Participants", format_cell(scope, "participants_count"))
+cols[2].metric("Ambassadeurs actifs", format_cell(scope, "ambassadors_count"),
+               help=f"{format_cell(scope, 'ambassadors_per_10k', 2)} pour 10 000 habitants")
 cols[3].metric("Places de remédiation", format_number(scope.remediation_capacity_count),
                help=f"dont {format_number(scope.remediation_free_count)} libres au dernier relevé")
 

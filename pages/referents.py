@@ -1,5 +1,6 @@
 """Référents: who covers what, the load of each side by side, and the territory nobody covers."""
 
+import pandas as pd
 import streamlit as st
 
 from loaders import read
@@ -21,7 +22,9 @@ if context.departement_code:
     referents = referents[referents.departement_code == context.departement_code]
 loads = referent_loads(communes, referents, read.schools(*args, None),
                        read.events(*args, None, context.school_year))
-loads["label"] = loads.full_name if "full_name" in loads.columns else "Référent n° " + loads.id.astype(str)
+# Named where the viewer may see the person (models.queries.read_referents), by sector elsewhere.
+names = loads.full_name if "full_name" in loads.columns else pd.Series(None, index=loads.index, dtype=object)
+loads["label"] = names.where(names.notna(), loads.sector_label)
 
 cols = st.columns(3)
 cols[0].metric("Référents", format_number(len(loads)))
@@ -35,7 +38,9 @@ table_with_downloads(loads, {
     "departements": ("Départements", None), "epci_count": ("EPCI attribués", 0), "fte": ("ETP", 1),
     "communes_count": ("Communes", 0), "population_count": ("Habitants", 0), "schools_count": ("Lycées", 0),
     "events_count": ("Événements de l'année", 0), "inhabitants_per_fte": ("Habitants par ETP", 0),
-}, f"maillage-referents-{context.school_year}", key="referents-loads")
+}, f"maillage-referents-{context.school_year}", key="referents-loads",
+    personal=(f"Liste des référents ({context.departement_code or 'région'})"
+              if "email" in loads.columns and loads.email.notna().any() else None))
 
 st.subheader("Territoire sans référent")
 nobody = uncovered_communes(communes, read.referents(*args))

@@ -3,6 +3,7 @@
 import altair as alt
 import pandas as pd
 
+from models.disclosure import hidden_labels
 from views.formatting import format_number
 
 # Vega formats with "," thousands: swap them for French spaces (up to the billions).
@@ -13,8 +14,10 @@ FRENCH_MONTHS = ["janv.", "fÃ©vr.", "mars", "avr.", "mai", "juin", "juil.", "aoÃ
 
 def bar_chart(frame: pd.DataFrame, category: str, value: str, category_label: str, value_label: str,
               colour: str = "#3182bd") -> alt.Chart:
-    """Horizontal bars, largest first."""
-    frame = frame.assign(value_label=[format_number(v) for v in frame[value]])
+    """Horizontal bars, largest first (a hidden small count has no bar, and its tooltip says "< 5")."""
+    labels = pd.Series([format_number(v) for v in frame[value]], index=frame.index)
+    hidden = hidden_labels(frame, value)
+    frame = frame.assign(value_label=labels if hidden is None else hidden.where(hidden.notna(), labels))
     return alt.Chart(frame).mark_bar(color=colour).encode(
         x=alt.X(f"{value}:Q", title=value_label, axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
         y=alt.Y(f"{category}:N", title=category_label, sort="-x", axis=alt.Axis(labelLimit=260)),

@@ -23,6 +23,7 @@ from branca.element import MacroElement
 from folium.plugins import FastMarkerCluster, MarkerCluster
 from jinja2 import Template
 
+from models.disclosure import HIDDEN
 from models.measures import Indicator
 from views.formatting import format_number
 
@@ -30,6 +31,7 @@ ASSET_URL = "/app/static/vendor"
 CLASS_COLOURS = ["#d0e4f2", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
 ZERO_COLOUR = "#f4a582"
 MISSING_COLOUR = "#d9d9d9"
+HIDDEN_COLOUR = "#969696"  # a small count hidden from CODIR: darker than "no inhabitant", not a class colour
 MIN_ZOOM, MAX_ZOOM = 5, 18  # MarkerCluster needs a maxZoom on the map when no tile layer brings one
 # Characters a template engine or a JavaScript template literal could read as code, as HTML entities.
 _INERT = str.maketrans({"{": "&#123;", "}": "&#125;", "%": "&#37;", "$": "&#36;", "`": "&#96;"})
@@ -228,12 +230,19 @@ def coverage_map(shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Indica
     `shapes` has territory_code, name and geometry; `values` has territory_code and the
     measure's column. Territories without a value are drawn grey.
     """
-    merged = shapes.merge(values[["territory_code", measure.column]], on="territory_code", how="left")
-    classes = legend_classes(merged[measure.column], measure)
+    hidden_column = measure.column + HIDDEN
+    kept = [c for c in ("territory_code", measure.column, hidden_column) if c in values.columns]
+    merged = shapes.merge(values[kept], on="territory_code", how="left")
+    hidden = merged[hidden_column].notna() if hidden_column in merged.columns else pd.Series(False, merged.index)
+    classes = legend_classes(merged.loc[~hidden, measure.column], measure)
     merged["fill"] = [colour_for(v, classes) for v in merged[measure.column]]
+    merged["value_label"] = [map_text(format_number(v, measure.decimals)) for v in merged[measure.column]]
+    if hidden.any():  # small counts of people, hidden for CODIR (models.disclosure)
+        classes.append(LegendClass(HIDDEN_COLOUR, "Secret statistique (petit effectif)"))
+        merged.loc[hidden, "fill"] = HIDDEN_COLOUR
+        merged.loc[hidden, "value_label"] = merged.loc[hidden, hidden_column].map(map_text)
     merged["territory_code"] = merged.territory_code.map(map_code)
     merged["label"] = merged.name.map(map_text)
-    merged["value_label"] = [map_text(format_number(v, measure.decimals)) for v in merged[measure.column]]
     merged = merged[["territory_code", "label", "value_label", "fill", "geometry"]]
     merged = merged[merged.geometry.notna()]
 

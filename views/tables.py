@@ -4,6 +4,7 @@ import io
 
 import pandas as pd
 
+from models.disclosure import HIDDEN, hidden_labels
 from views.formatting import format_date, format_number
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -16,8 +17,11 @@ def display_table(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]
         if column not in frame.columns:
             continue
         values = frame[column]
+        hidden = hidden_labels(frame, column)
         if decimals is not None:
             shown[label] = [format_number(v, decimals) for v in values]
+            if hidden is not None:
+                shown[label] = hidden.where(hidden.notna(), shown[label])
         elif values.map(lambda v: hasattr(v, "strftime")).any():
             shown[label] = values.map(format_date)
         elif values.dtype == bool:
@@ -27,10 +31,22 @@ def display_table(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]
     return shown.reset_index(drop=True)
 
 
+def format_cell(row: pd.Series, column: str, decimals: int = 0) -> str:
+    """One figure of a row in French, or how it reads when hidden ("< 5")."""
+    hidden = row.get(column + HIDDEN)
+    return hidden if isinstance(hidden, str) else format_number(row.get(column), decimals)
+
+
 def export_frame(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]]) -> pd.DataFrame:
-    """Columns renamed in French, values kept raw (numbers stay numbers)."""
+    """Columns renamed in French, values kept raw (numbers stay numbers; a hidden small count reads "< 5")."""
     kept = [c for c in columns if c in frame.columns]
-    return frame[kept].rename(columns={c: columns[c][0] for c in kept}).reset_index(drop=True)
+    raw = frame[kept].copy()
+    for column in kept:
+        hidden = hidden_labels(frame, column)
+        if hidden is not None and hidden.notna().any():
+            raw[column] = pd.Series([label if isinstance(label, str) else int(v) if float(v).is_integer() else v
+                                     for label, v in zip(hidden, raw[column])], index=raw.index, dtype=object)
+    return raw.rename(columns={c: columns[c][0] for c in kept}).reset_index(drop=True)
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +119,10 @@ def comparison_table(columns: dict[str, pd.Series], indicators: dict, raw: bool 
     for key, indicator in indicators.items():
         row = {"Indicateur": indicator.label}
         for title, values in columns.items():
-            value = values.get(key)
-            row[title] = value if raw else format_number(value, indicator.decimals)
+            value, hidden = values.get(key), values.get(key + HIDDEN)
+            if isinstance(hidden, str):
+                row[title] = hidden
+            else:
+                row[title] = value if raw else format_number(value, indicator.decimals)
         rows.append(row)
     return pd.DataFrame(rows)

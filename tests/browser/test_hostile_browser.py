@@ -32,7 +32,8 @@ def attacks(folder: Path) -> list[str]:
     """One attack per row: each would show "1337", crash the page, create `folder`, run script or fetch."""
     return ["E2C {{ 7*191 }}", "Atelier {% raw %} relais", "Lien {{ lipsum.__globals__ }}",
             f"Cmd {{{{ lipsum.__globals__.os.mkdir('{folder}') }}}}",
-            "<img src=x onerror=window.__pwned=1> ${window.__pwned=2} `tick` ![](http://example.test/x.png)"]
+            "<img src=x onerror=window.__pwned=1> ${window.__pwned=2} `tick` ![](http://example.test/x.png) "
+            "</script><script>window.__pwned=3</script>"]
 
 
 def hostile_files(folder: Path) -> dict[str, bytes]:
@@ -144,6 +145,7 @@ def test_hostile_text_runs_nowhere(hostile_app, browser, path):
         assert "E2C {{ 7*191 }} – places libres" in names
         assert "Atelier {% raw %} relais – places libres" in names
         assert "<img src=x onerror=window.__pwned=1> ${window.__pwned=2} `tick`" in names
+        assert "</script><script>window.__pwned=3</script>" in names
     if path == "remediation":  # the source, Markdown pointing outside: shown as typed, neither image nor link
         source = page.get_by_test_id("stCaptionContainer").filter(has_text="Source :")
         expect(source).to_be_visible(timeout=30_000)

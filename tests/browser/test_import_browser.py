@@ -30,7 +30,7 @@ def store_url(demo_store_url, tmp_path_factory) -> str:
 def test_drop_a_file_read_its_problems_and_import_the_valid_rows(store_url, browser, tmp_path):
     upload = tmp_path / "evenements.csv"
     upload.write_bytes(UPLOAD)
-    with serve(store_url, tmp_path) as base:
+    with serve(store_url, tmp_path, role="admin") as base:
         page = browser.new_page(viewport={"width": 1400, "height": 2000})
         outside = []
         page.on("request", lambda request: outside.append(request.url) if "example.test" in request.url else None)

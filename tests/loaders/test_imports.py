@@ -76,6 +76,7 @@ TABLES = {"referents": [Referent, ReferentArea], "events": [Event, EventSchool],
 DEMO_KINDS = {"referents": "referents", "events": "events", "ambassadors": "ambassadors",
               "remediation": "remediation"}
 DIRECTION = Viewer("direction")
+ADMIN = Viewer("admin")
 
 
 # Stores.
@@ -442,7 +443,7 @@ def test_keep_valid_writes_the_good_rows_and_keeps_the_refused_ones_for_correcti
         titles = connection.execute(select(Event.title).where(Event.region_code == REGION)).scalars().all()
     assert sorted(titles) == ["Forum A", "Forum B", "Forum C"], "demo events gone, the 3 good rows written"
     assert batches(store)[-1] == ("events", "partiel", 4, 3, 1)
-    refused = refused_rows(store, DIRECTION, report.batch_id)
+    refused = refused_rows(store, ADMIN, report.batch_id)
     assert list(refused.columns) == ["Ligne d'origine", *headers("events"), "Motif du refus"]
     assert refused.to_dict("records") == [{
         "Ligne d'origine": 5, "Intitulé": "Forum D", "Type": "Forum des métiers", "Date": "12/03/2026",
@@ -462,7 +463,7 @@ def test_refused_ambassadors_are_personal_data_hidden_from_codir(store, places):
     assert report.status == "partiel"
     with pytest.raises(PermissionError, match="données personnelles"):
         refused_rows(store, Viewer("codir"), report.batch_id)
-    refused = refused_rows(store, DIRECTION, report.batch_id)
+    refused = refused_rows(store, ADMIN, report.batch_id)
     assert refused[["Ligne d'origine", "Courriel", "Téléphone"]].to_dict("records") == [
         {"Ligne d'origine": 3, "Courriel": "lou@", "Téléphone": "06 00 00 00 01"}]
     assert refused["Motif du refus"].iloc[0] == "Courriel : courriel invalide « lou@ »"
@@ -634,7 +635,7 @@ def test_a_20000_row_file_imports_and_reports_its_refused_row_at_the_right_line(
     assert report.errors == [imports.RowError(15_001, "Date", "30/02/2026", "date impossible « 30/02/2026 »")]
     assert (report.rows_read, report.rows_added, report.status) == (20_000, 19_999, "partiel")
     assert count(store, Event, Event.region_code == REGION) == 19_999
-    assert refused_rows(store, DIRECTION, report.batch_id)["Ligne d'origine"].tolist() == [15_001]
+    assert refused_rows(store, ADMIN, report.batch_id)["Ligne d'origine"].tolist() == [15_001]
 
 
 # Measures recomputed after an import.

@@ -41,7 +41,7 @@ def test_unknown_columns_of_refused_rows_are_never_stored(store, places):  # noq
     assert kept["Commune"] == "Lile"
     text = json.dumps(stored_refusals(store), ensure_ascii=False)
     assert not [value for value in CONTACT.values() if value in text]
-    assert list(refused_rows(store, Viewer("direction"), report.batch_id).columns) == [
+    assert list(refused_rows(store, Viewer("admin"), report.batch_id).columns) == [
         "Ligne d'origine", *headers("events"), "Motif du refus"]
 
 
@@ -51,13 +51,13 @@ def test_a_refused_file_keeps_no_unknown_column_either(store, places):  # noqa: 
     assert not [row for row in stored_refusals(store) if set(row) - set(headers("events"))]
 
 
-@pytest.mark.parametrize("role", [role for role in ROLES if role != "direction"])
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "admin"])
 def test_only_the_importing_profile_downloads_refused_rows(store, places, role):  # noqa: F811
     """Events, remediation or indicators alike: refused rows are raw file content, not an aggregate."""
     report = write(store, "events", events_with_contacts(), places=places, keep_valid=True)
     with pytest.raises(PermissionError, match="réservées au profil qui importe"):
         refused_rows(store, Viewer(role, ("59",)), report.batch_id)
-    assert len(refused_rows(store, Viewer("direction"), report.batch_id)) == 1
+    assert len(refused_rows(store, Viewer("admin"), report.batch_id)) == 1
 
 
 def test_refusals_stored_by_an_older_version_lose_their_unknown_columns(store):  # noqa: F811
@@ -71,5 +71,5 @@ def test_refusals_stored_by_an_older_version_lose_their_unknown_columns(store): 
             "batch_id": batch.id, "line_number": 2, "reasons": "Commune : introuvable",
             "row_json": json.dumps({"Intitulé": "Forum", "Commune": "Lile", **CONTACT}, ensure_ascii=False)}])
         batch_id = batch.id
-    rows = refused_rows(store, Viewer("direction"), batch_id)
+    rows = refused_rows(store, Viewer("admin"), batch_id)
     assert list(rows.columns) == ["Ligne d'origine", "Intitulé", "Commune", "Motif du refus"]

@@ -10,13 +10,13 @@ from tests.fixtures import tiny_ambassadors, tiny_referents
 
 
 def test_unknown_role_is_refused_in_french():
-    with pytest.raises(ValueError, match="Profil inconnu : « admin »") as error:
-        Viewer("admin")
-    assert "direction, referent, codir" in str(error.value)
+    with pytest.raises(ValueError, match="Profil inconnu : « stagiaire »") as error:
+        Viewer("stagiaire")
+    assert "direction, referent, codir, admin" in str(error.value)
 
 
 def test_known_roles_are_accepted():
-    assert [Viewer(role, ("59",)).role for role in ROLES] == ["direction", "referent", "codir"]
+    assert [Viewer(role, ("59",)).role for role in ROLES] == ["direction", "referent", "codir", "admin"]
 
 
 def test_a_referent_without_departement_is_refused_in_french():
@@ -38,7 +38,7 @@ def test_local_mode_refuses_a_malformed_departement():
         local_viewer("referent", "Nord")
 
 
-@pytest.mark.parametrize("role", ["direction", "codir"])
+@pytest.mark.parametrize("role", ["direction", "codir", "admin"])
 def test_other_profiles_open_on_the_whole_region(role):
     viewer = local_viewer(role, "59")
     assert viewer.home_departement is None
@@ -50,14 +50,20 @@ def test_viewer_is_frozen():
         Viewer("codir").role = "direction"
 
 
-@pytest.mark.parametrize(("role", "contacts", "people"), [
-    ("direction", True, True),
-    ("referent", True, True),
-    ("codir", False, False),
+@pytest.mark.parametrize(("role", "detail", "in_59", "in_62", "region", "hides", "imports"), [
+    ("direction", None, True, True, True, False, False),
+    ("admin", None, True, True, True, False, True),
+    ("referent", ("59",), True, False, False, False, False),
+    ("codir", (), False, False, False, True, False),
 ])
-def test_what_each_role_may_see(role, contacts, people):
-    viewer = Viewer(role, ("59",))
-    assert (viewer.can_see_contacts, viewer.can_see_people) == (contacts, people)
+def test_what_each_role_may_see(role, detail, in_59, in_62, region, hides, imports):
+    viewer = Viewer(role, ("59",) if role == "referent" else ())
+    assert viewer.detail_departements == detail
+    assert (viewer.sees_detail_in("59"), viewer.sees_detail_in("62"), viewer.sees_detail_in(None)) == (
+        in_59, in_62, region)
+    assert viewer.suppresses_small_counts is hides
+    assert viewer.can_import is viewer.can_manage is imports
+    assert viewer.can_see_people is viewer.can_see_contacts is (role != "codir")
 
 
 def test_codir_reads_no_name_and_no_contact():

@@ -22,7 +22,9 @@ def texts(app) -> str:
     return "\n".join(str(element.value) for element in [*app.info, *app.caption, *app.markdown, *app.warning])
 
 
-def test_direction_picks_a_kind_and_sees_its_columns_and_templates(app_env):
+def test_admin_picks_a_kind_and_sees_its_columns_and_templates(app_env, monkeypatch):
+    monkeypatch.setenv("VIEWER_ROLE", "admin")
+    get_settings.cache_clear()
     app = run_page(PAGE)
     assert not app.exception, [e.message for e in app.exception]
     assert [tab.label for tab in app.tabs] == ["Importer", "Exporter", "Sources et contenu"]
@@ -38,16 +40,26 @@ def test_direction_picks_a_kind_and_sees_its_columns_and_templates(app_env):
     assert "l'intitulé (sans tenir compte de la casse), la date et la commune" in texts(app)
 
 
+@pytest.mark.parametrize("role", ["direction", "codir"])
+def test_only_admin_imports(app_env, monkeypatch, role):
+    monkeypatch.setenv("VIEWER_ROLE", role)
+    get_settings.cache_clear()
+    app = run_page(PAGE)
+    assert not app.exception
+    assert "L'import de fichiers est réservé au profil administration" in texts(app)
+    assert not [box for box in app.selectbox if box.key == "import-kind"]
+
+
 def test_codir_cannot_import_nor_export_contacts(app_env, monkeypatch):
     monkeypatch.setenv("VIEWER_ROLE", "codir")
     get_settings.cache_clear()
     app = run_page(PAGE)
     assert not app.exception
-    assert "L'import de fichiers est réservé au profil direction." in texts(app)
+    assert "L'import de fichiers est réservé au profil administration" in texts(app)
     assert not [box for box in app.selectbox if box.key == "import-kind"]
     exported = app.selectbox(key="export-kind")
     exported.select("ambassadors").run()
-    assert "données personnelles, réservées aux profils direction et référent" in texts(app)
+    assert "données personnelles, réservées aux profils direction, administration et référent" in texts(app)
     exported.select("events").run()
     assert not app.exception
     assert "ce fichier se réimporte tel quel" in texts(app)
