@@ -10,7 +10,8 @@ from loaders.build import init_store, is_region_loaded, is_store_ready
 from models.schoolyear import recent_school_years
 from models.settings import PROJECT_DIR, get_settings
 from views.formatting import escape_markdown
-from views.ui import ALL, FILTER_KEYS, page_context, show_failure
+from views.ui import ALL, FILTER_KEYS, is_signed_in, page_context, show_failure, sign_in_configured
+from views.users import account_caption, sign_in_screen, sign_out_button
 
 st.set_page_config(page_title="Maillage", page_icon=str(PROJECT_DIR / "static" / "favicon.png"), layout="wide")
 
@@ -51,14 +52,31 @@ def ensure_store() -> None:
     st.cache_data.clear()
 
 
-def profile_or_stop() -> None:
-    """Deny by default: a profile the settings do not define shows only whom to ask, and nothing else."""
+def is_admitted() -> bool:
+    """Whether this visitor may see pages: signed in with a known profile (sign-in mode), or a valid local profile."""
     try:
+        page_context()
+    except Exception:  # noqa: BLE001  (profile_or_stop, inside the page's guard, says why)
+        return False
+    return True
+
+
+def profile_or_stop() -> None:
+    """Deny by default: nobody signed in sees the sign-in screen only, a person without rights only whom to ask.
+
+    A person signed in but refused can still sign out (to try another account).
+    """
+    try:
+        if sign_in_configured() and not is_signed_in():
+            sign_in_screen()
+            st.stop()
         page_context()
     except ValueError as error:
         st.error(f"**Accès impossible** : {escape_markdown(error)} Demandez à l'administrateur de Maillage de "
                  "vous attribuer un profil (direction, référent avec ses départements, ou CODIR).",
                  icon=":material/lock:")
+        if is_signed_in():
+            sign_out_button()
         st.stop()
 
 
@@ -84,7 +102,9 @@ def sidebar_filters() -> None:
                          format_func=lambda label: label.replace("-", "–"))
     st.query_params.from_dict({param: st.session_state[key] for key, param in FILTER_KEYS.items()
                                if st.session_state[key]})
-    st.sidebar.caption(f"Mode local · profil {escape_markdown(context.viewer.label)}")
+    st.sidebar.caption(account_caption(context))
+    if context.person:
+        sign_out_button(st.sidebar)
 
 
 _assets_installed()
@@ -102,7 +122,7 @@ navigation = st.navigation([
     st.Page("pages/next_steps.py", title="Où agir ensuite", icon=":material/target:", url_path="ou-agir"),
     st.Page("pages/territory.py", title="Fiche territoire", icon=":material/location_on:", url_path="fiche-territoire"),
     st.Page("pages/data.py", title="Données", icon=":material/database:", url_path="donnees"),
-])
+], position="sidebar" if is_admitted() else "hidden")  # no menu on the sign-in screen nor for a refused visitor
 try:
     profile_or_stop()
     ensure_store()

@@ -6,10 +6,15 @@
     python -m loaders export KIND FILE
     python -m loaders templates [DIR]
     python -m loaders stats [--json]
+    python -m loaders purge [--dry-run]
+    python -m loaders users add EMAIL ROLE [--departements 59,62]
+    python -m loaders users list
+    python -m loaders users remove EMAIL
 
 `import` exits 0 when every row is accepted (and written, unless --dry-run), 1 when rows
 are refused (nothing written unless --keep-valid), 2 when the file cannot be read, the store
 is busy, or anything unexpected stops it (a French message, never a traceback).
+`users` exits 1 when it refuses an input (unknown role, malformed e-mail, unknown user to remove).
 """
 
 import argparse
@@ -17,6 +22,7 @@ import hashlib
 import json
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -24,13 +30,15 @@ from sqlalchemy import func, select
 from loaders.build import init_store, is_region_loaded, store_stats
 from loaders.compute import compute_store
 from loaders.geography import GeographyError
-from loaders.imports import export_rows, import_file, template_frame
+from loaders.imports import default_author, export_rows, import_file, template_frame
 from loaders.kinds import KINDS
+from loaders.purge import purge_store
 from loaders.reading import FileRefused, refuse_oversized
-from models.access import local_viewer
-from models.audit import ImportBatch
+from models.access import ROLES, local_viewer
+from models.audit import ImportBatch, log_access
 from models.db import StoreBusy, get_engine
 from models.settings import get_settings
+from models.users import add_user, list_users, normalize_email, remove_user, viewer_for
 
 
 def _print_progress(fraction: float, message: str) -> None:
@@ -171,7 +179,55 @@ def _export(engine, args, settings) -> int:
     is_xlsx = args.file.suffix.lower() == ".xlsx"
     data = to_xlsx_bytes(frame, KINDS[args.kind].label) if is_xlsx else to_csv_bytes(frame)
     args.file.write_bytes(data)
+    if KINDS[args.kind].has_personal_data:
+        log_access(engine, f"ligne de commande ({default_author()})", settings.viewer_role, "export",
+                   f"{KINDS[args.kind].label} : export en ligne de commande ({args.file.name})", len(frame))
     print(f"{len(frame)} lignes exportées dans {args.file}")
+    return 0
+
+
+def _users(engine, args, _settings) -> int:
+    """Who may sign in: add (or change) a user, list them, remove one; 1 with a French message for a refused input."""
+    if args.action == "list":
+        users = list_users(engine)
+        if users.empty:
+            print("Aucun utilisateur : ajoutez-en avec « python -m loaders users add COURRIEL PROFIL ».")
+        added = users.created_at.dt.tz_convert("Europe/Paris").dt.strftime("%d/%m/%Y %H:%M")
+        for user, added_at in zip(users.itertuples(), added, strict=True):
+            where = f" ({user.departements.replace(',', ', ')})" if user.departements else ""
+            author = f" par {user.created_by}" if user.created_by else ""
+            print(f"{user.email}\t{ROLES.get(user.role, user.role)}{where}\tajouté le {added_at}{author}")
+        return 0
+    try:
+        if args.action == "add":
+            created = add_user(engine, args.email, args.role, args.departements,
+                               created_by=f"ligne de commande ({default_author()})")
+            print(f"Utilisateur {'ajouté' if created else 'mis à jour'} : {normalize_email(args.email)}, "
+                  f"profil {viewer_for(engine, args.email).label}.")
+            return 0
+        if not remove_user(engine, args.email):
+            print(f"Erreur : aucun utilisateur n'a le courriel « {args.email.strip()} » ; "
+                  "« python -m loaders users list » les liste.", file=sys.stderr)
+            return 1
+    except ValueError as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 1
+    except StoreBusy as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    print(f"Utilisateur retiré : {normalize_email(args.email)} n'a plus accès à Maillage.")
+    return 0
+
+
+def _purge(engine, args, settings) -> int:
+    """Personal data past its retention (settings RETENTION_YEARS, ACCESS_LOG_MONTHS) anonymised or deleted."""
+    try:
+        report = purge_store(engine, date.today(), settings.retention_years, settings.access_log_months,
+                             dry_run=args.dry_run)
+    except StoreBusy as error:
+        print(f"Erreur : {error}", file=sys.stderr)
+        return 2
+    print(report.summary())
     return 0
 
 
@@ -204,6 +260,18 @@ def main(argv: list[str] | None = None) -> int:
                            help="Dossier (défaut : %(default)s)")
     stats = commands.add_parser("stats", help="Nombre de lignes de chaque table")
     stats.add_argument("--json", action="store_true", help="Sortie JSON")
+    purge = commands.add_parser("purge", help="Anonymiser ou supprimer les données personnelles dont la durée de "
+                                "conservation est passée, et les entrées anciennes du journal des accès")
+    purge.add_argument("--dry-run", action="store_true", help="Compter seulement, sans rien modifier")
+    users = commands.add_parser("users", help="Utilisateurs de la connexion : qui a accès, avec quel profil")
+    user_actions = users.add_subparsers(dest="action", required=True)
+    user_add = user_actions.add_parser("add", help="Ajouter un utilisateur (ou changer son profil)")
+    user_add.add_argument("email", help="Courriel de connexion")
+    user_add.add_argument("role", help=f"Profil : {', '.join(ROLES)}")
+    user_add.add_argument("--departements", default="", help="Départements du profil referent (ex. 59,62)")
+    user_actions.add_parser("list", help="Lister les utilisateurs")
+    user_remove = user_actions.add_parser("remove", help="Retirer un utilisateur")
+    user_remove.add_argument("email", help="Courriel de connexion")
     args = parser.parse_args(argv)
 
     if args.command == "templates":
@@ -211,10 +279,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Modèles écrits dans {args.directory}")
         return 0
     engine = get_engine(settings.database_url)
-    if args.command == "import":
-        return _import(engine, args, settings)
-    if args.command == "export":
-        return _export(engine, args, settings)
+    handlers = {"import": _import, "export": _export, "users": _users, "purge": _purge}  # a command of its own function
+    if args.command in handlers:
+        return handlers[args.command](engine, args, settings)
     if args.command == "init":
 
         try:  # also finishes a recompute of the measures left pending by an interrupted import

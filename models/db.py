@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
-from models import audit, indicators, resources, territory  # noqa: F401  (register tables)
+from models import audit, indicators, resources, territory, users  # noqa: F401  (register tables)
 from models.resources import (
     Ambassador,
     CapacitySnapshot,

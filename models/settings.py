@@ -46,6 +46,11 @@ class Settings(BaseSettings):
         description="Départements du profil referent en mode local, séparés par des virgules (ex. 59,62) : "
                     "l'application s'ouvre sur le premier.",
     )
+    small_count: int = Field(
+        default=5, ge=1,
+        description="Secret statistique du profil codir : un nombre de personnes (ambassadeurs, participants) "
+                    "inférieur à ce seuil s'affiche « < 5 ».",
+    )
     white_zone_km: float = Field(
         default=20.0,
         description="Distance (km, à vol d'oiseau, Lambert-93) au-delà de laquelle une commune est en zone blanche "
@@ -61,6 +66,17 @@ class Settings(BaseSettings):
     build_demo_on_start: bool = Field(
         default=True,
         description="Au premier démarrage sur un entrepôt vide, y ajouter les données de démonstration.",
+    )
+    retention_years: int = Field(
+        default=3, ge=1,
+        description="Conservation des données personnelles (années) : python -m loaders purge anonymise les "
+                    "ambassadeurs sortis du réseau depuis plus longtemps et supprime les lignes refusées "
+                    "d'imports de référents ou d'ambassadeurs plus anciennes.",
+    )
+    access_log_months: int = Field(
+        default=12, ge=1,
+        description="Conservation du journal des accès aux données personnelles (mois) : python -m loaders purge "
+                    "supprime les entrées plus anciennes.",
     )
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from loaders import read
 from loaders.kinds import KINDS
-from views import imports
+from views import audit, imports, users
 from views.formatting import format_number
 from views.ui import page_context, page_header, table_with_downloads
 
@@ -21,7 +21,8 @@ with import_tab:
         if check is not None:
             imports.import_button(context, check)
     else:
-        st.info("L'import de fichiers est réservé au profil direction.", icon=":material/lock:")
+        st.info("L'import de fichiers est réservé au profil administration (en mode local : réglage "
+                "VIEWER_ROLE=admin).", icon=":material/lock:")
     st.subheader("Historique des chargements")
     imports.history(context)
 
@@ -63,3 +64,6 @@ with sources_tab:
     st.subheader("Contenu de l'entrepôt")
     table_with_downloads(read.counts_frame(counts), {"label": ("Table", None), "rows_count": ("Lignes", 0)},
                          "maillage-entrepot", key="data-counts")
+
+    users.users_panel(context)  # who may sign in: administration only
+    audit.access_section(context)  # the access log (administration) and the last purge

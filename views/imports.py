@@ -114,7 +114,7 @@ def import_button(context: PageContext, check: ImportCheck) -> None:
         return
     bar = st.progress(0.0, text="Import…")
     try:
-        report = read.import_checked(context.database_url, check, keep_valid, f"application ({context.viewer.role})",
+        report = read.import_checked(context.database_url, check, keep_valid, context.actor,
                                      lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
     except StoreBusy as error:
         bar.empty()
@@ -125,11 +125,16 @@ def import_button(context: PageContext, check: ImportCheck) -> None:
 
 
 def history(context: PageContext) -> None:
-    """Every load, newest first; refused rows of an import can be downloaded to fix them."""
-    batches = read.import_batches(context.database_url)
+    """Every load, newest first; refused rows of an import can be downloaded to fix them.
+
+    Who imported (« Par », the signed-in person's e-mail) is itself personal data: only roles that see the
+    whole région in detail (direction, administration) get it (models.queries.read_import_batches).
+    """
+    batches = read.import_batches(context.database_url, context.viewer)
     # Stored in UTC: shown in Paris time, as the user lived it.
     local = pd.to_datetime(batches.started_at, utc=True).dt.tz_convert("Europe/Paris")
     batches["started_at"] = local.dt.tz_localize(None)
+    kind_names = dict(zip(batches.id, batches.kind))
     batches["kind"] = batches.kind.map(lambda kind: KINDS[kind].label if kind in KINDS else LOAD_LABELS.get(kind, kind))
     table_with_downloads(batches, {
         "started_at": ("Date", None), "kind": ("Nature", None), "file_name": ("Fichier ou source", None),
@@ -149,7 +154,14 @@ def history(context: PageContext) -> None:
     except PermissionError as error:
         st.info(escape_markdown(error), icon=":material/lock:")
         return
-    download_buttons(rows, f"lignes-refusees-{batch_id}", key="refused-rows")
+    kind = KINDS.get(kind_names.get(batch_id))
+    if rows.empty:
+        st.info("Les lignes refusées de cet import ne sont plus conservées : celles des imports de référents ou "
+                "d'ambassadeurs sont effacées après la durée de conservation des données personnelles "
+                "(python -m loaders purge).", icon=":material/info:")
+        return
+    personal = f"Lignes refusées de l'import n° {batch_id} ({kind.label})" if kind and kind.has_personal_data else None
+    download_buttons(rows, f"lignes-refusees-{batch_id}", key="refused-rows", personal=personal)
 
 
 def export_panel(context: PageContext) -> None:
@@ -165,4 +177,6 @@ def export_panel(context: PageContext) -> None:
         st.info("Aucune ligne de cette nature dans l'entrepôt.")
         return
     st.caption(f"{format_count(len(frame), 'ligne')}, au format du modèle : ce fichier se réimporte tel quel.")
-    download_buttons(frame, f"maillage-{kind_name}", key=f"export-{kind_name}")
+    kind = KINDS[kind_name]
+    personal = f"{kind.label} : export au format du modèle" if kind.has_personal_data else None
+    download_buttons(frame, f"maillage-{kind_name}", key=f"export-{kind_name}", personal=personal)

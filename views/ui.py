@@ -7,6 +7,7 @@ import functools
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,6 +16,7 @@ from loaders import read
 from models.access import Viewer, local_viewer
 from models.schoolyear import school_year_label
 from models.settings import get_settings
+from models.users import normalize_email, viewer_for
 from views.formatting import escape_markdown
 from views.tables import display_table, export_frame, to_csv_bytes, to_xlsx_bytes
 
@@ -58,6 +60,12 @@ class PageContext:
     departement_code: str | None
     school_year: str
     today: date
+    person: str = ""  # the signed-in person's e-mail; empty in local mode
+
+    @property
+    def actor(self) -> str:
+        """Who acts, for the import history and the access log: the signed-in person, or local mode's profile."""
+        return self.person or f"mode local ({self.viewer.role})"
 
     @property
     def scope_label(self) -> str:
@@ -69,17 +77,72 @@ class PageContext:
 
 
 def page_context() -> PageContext:
-    """The current page's context, from the settings and the sidebar filters."""
+    """The current page's context: who is looking, and the sidebar filters.
+
+    In sign-in mode (`sign_in_configured`) the rights are the signed-in person's row of the users
+    table; in local mode they come from the settings VIEWER_ROLE and VIEWER_DEPARTEMENTS. Deny by
+    default: raises ValueError in French when nobody is signed in, the e-mail is not a user's, or
+    the local profile is unknown.
+    """
     settings = get_settings()
     today = date.today()
+    person = ""
+    if sign_in_configured():
+        person = signed_in_email()
+        viewer = signed_in_viewer(settings.database_url, person)
+    else:
+        viewer = local_viewer(settings.viewer_role, settings.viewer_departements)
     return PageContext(
         database_url=settings.database_url,
         region_code=settings.region_code,
-        viewer=local_viewer(settings.viewer_role, settings.viewer_departements),
+        viewer=viewer,
         departement_code=st.session_state.get("departement") or None,
         school_year=st.session_state.get("school_year") or school_year_label(today),
         today=today,
+        person=person,
     )
+
+
+def sign_in_configured() -> bool:
+    """Whether Streamlit's secrets configure an OpenID Connect provider (an [auth] section): sign-in mode.
+
+    Without one, the app runs in local mode. A secrets file that exists but cannot be read raises
+    ValueError rather than fall back to local mode (which would open the app to anyone).
+    """
+    if st.secrets.load_if_toml_exists():
+        return "auth" in st.secrets
+    unreadable = [path for path in st.get_option("secrets.files") if Path(path).is_file()]
+    if unreadable:
+        raise ValueError(f"Le fichier de configuration de la connexion ({Path(unreadable[0]).name}) est illisible : "
+                         "l'application reste fermée tant qu'il n'est pas corrigé (voir le journal du serveur).")
+    return False
+
+
+def signed_in_email() -> str:
+    """The e-mail the provider gave for the person signed in, as stored in the users table; "" if nobody is.
+
+    Raises ValueError in French when the provider says it did not verify that e-mail.
+    """
+    if not is_signed_in():
+        return ""
+    if st.user.get("email_verified") is False:
+        raise ValueError("Votre fournisseur d'identité indique que votre courriel n'est pas vérifié.")
+    return normalize_email(st.user.get("email") or "")
+
+
+def is_signed_in() -> bool:
+    """Whether someone signed in through the provider (always False in local mode)."""
+    return bool(st.user.get("is_logged_in", False))
+
+
+def signed_in_viewer(database_url: str, email: str) -> Viewer:
+    """The rights of the person signed in with `email`, from the users table; ValueError in French otherwise."""
+    if not email:
+        raise ValueError("Vous n'êtes pas connecté, ou votre fournisseur d'identité n'a pas transmis de courriel.")
+    viewer = viewer_for(read.engine_for(database_url), email)
+    if viewer is None:
+        raise ValueError(f"Le compte « {email} » n'a pas de profil dans Maillage.")
+    return viewer
 
 
 def demo_banner(context: PageContext, resources: tuple[str, ...]) -> None:
@@ -101,13 +164,21 @@ def page_header(title: str, context: PageContext, resources: tuple[str, ...] = (
 
 def table_with_downloads(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]], file_stem: str,
                          key: str, empty_message: str = "Aucune ligne à afficher pour ces filtres.",
-                         height: int | None = None) -> None:
-    """A French table on screen, with CSV (`;`, UTF-8 BOM) and XLSX downloads of the raw values."""
+                         height: int | None = None, personal: str | None = None) -> None:
+    """A French table on screen, with CSV (`;`, UTF-8 BOM) and XLSX downloads of the raw values.
+
+    `personal` names, in French, a table with personal data (« Liste des ambassadeurs (59) »): its
+    display (once per session) and each of its downloads go to the access log.
+    """
     if frame.empty:
         st.info(empty_message)
         return
+    if personal:
+        from views.audit import log_personal_display  # (views.audit builds on this module)
+
+        log_personal_display(page_context(), personal, frame)
     st.dataframe(display_table(frame, columns), hide_index=True, width="stretch", height=table_height(frame, height))
-    download_buttons(export_frame(frame, columns), file_stem, key)
+    download_buttons(export_frame(frame, columns), file_stem, key, personal=personal)
 
 
 def table_height(frame: pd.DataFrame, height: int | None) -> int | str:
@@ -115,9 +186,20 @@ def table_height(frame: pd.DataFrame, height: int | None) -> int | str:
     return height if height and (len(frame) + 1) * ROW_PX > height else "auto"
 
 
-def download_buttons(raw: pd.DataFrame, file_stem: str, key: str) -> None:
-    """CSV (`;`, UTF-8 BOM) and XLSX downloads of a table."""
+def download_buttons(raw: pd.DataFrame, file_stem: str, key: str, personal: str | None = None) -> None:
+    """CSV (`;`, UTF-8 BOM) and XLSX downloads of a table.
+
+    With `personal` (what the table holds, in French), each download goes to the access log: a callback
+    of the click, which Streamlit runs at the start of the rerun the click causes.
+    """
+    logged = {}
+    if personal:
+        from views.audit import log_personal_export  # (views.audit builds on this module)
+
+        logged = {"on_click": log_personal_export, "args": (page_context(), personal, len(raw))}
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Télécharger (CSV)", to_csv_bytes(raw), f"{file_stem}.csv", "text/csv", key=f"{key}-csv")
+    left.download_button("Télécharger (CSV)", to_csv_bytes(raw), f"{file_stem}.csv", "text/csv", key=f"{key}-csv",
+                         **logged)
     right.download_button("Télécharger (Excel)", to_xlsx_bytes(raw), f"{file_stem}.xlsx",
-                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx")
+                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
+                          **logged)
