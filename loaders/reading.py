@@ -13,16 +13,25 @@ skipped as they are read, never kept.
 import csv
 import io
 import re
+import tomllib
 import zipfile
 import zlib
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from xml.etree.ElementTree import iterparse
 
 from loaders.parsing import format_bound, is_blank
 
-MAX_FILE_MB = 50
+SERVER_CONFIG = Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml"
+
+
+def upload_limit_mb(config: Path = SERVER_CONFIG) -> int:
+    """The upload limit, in Mo, from one place: the server's `maxUploadSize` (the command line obeys it too)."""
+    return int(tomllib.loads(config.read_text(encoding="utf-8"))["server"]["maxUploadSize"])
+
+
+MAX_FILE_MB = upload_limit_mb()
 MAX_WORKBOOK_MB = 300  # a workbook's XML once decompressed; 200,000 rows of 11 columns take about 110
 MAX_DATA_ROWS = 200_000
 MAX_COLUMNS = 200
