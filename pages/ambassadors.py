@@ -4,11 +4,12 @@ Who may see the people sees the list (direction everywhere, a référent in thei
 everyone else sees counts by sector, channel and territory, small counts hidden for CODIR.
 """
 
+import pandas as pd
 import streamlit as st
 
 from loaders import read
 from models.coverage import count_by
-from models.disclosure import suppression_note
+from models.disclosure import HIDDEN, suppression_note
 from models.settings import get_settings
 from views.charts import bar_chart
 from views.formatting import format_number
@@ -82,7 +83,8 @@ def counts_only() -> None:
         st.info("Aucun ambassadeur actif pour ces filtres.")
         return
     charts(by["sector"], by["recruitment_channel"])
-    if hide:
+    if hide and any(frame.get("ambassadors_count" + HIDDEN, pd.Series(dtype=object)).notna().any()
+                    for frame in by.values()):
         st.caption(suppression_note(small_count))
     columns = {"ambassadors_count": ("Ambassadeurs", 0), "mobilisations_count": ("Mobilisations dans l'année", 0)}
     st.subheader("Par filière")

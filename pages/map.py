@@ -96,8 +96,10 @@ def map_section() -> None:
                         settings.tile_attribution, LEVEL_LABELS[level], white_zone_overlay(white))
     clicked = st_folium(fmap, key=f"map-{level}", height=620, use_container_width=True,
                         returned_objects=["last_active_drawing"])
+    secret = (f" Gris foncé : secret statistique (moins de {settings.small_count} personnes)."
+              if context.viewer.suppresses_small_counts else "")
     st.caption("Survolez un territoire pour voir sa valeur, cliquez pour afficher ses chiffres. "
-               "Orange : aucun ; bleu : du plus faible au plus fort ; rouge : zones blanches.")
+               f"Orange : aucun ; bleu : du plus faible au plus fort ; rouge : zones blanches.{secret}")
     feature = (clicked or {}).get("last_active_drawing") or {}
     code = (feature.get("properties") or {}).get("territory_code")
     if code in set(values.territory_code):
