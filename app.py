@@ -73,7 +73,7 @@ def profile_or_stop() -> None:
         page_context()
     except ValueError as error:
         st.error(f"**Accès impossible** : {escape_markdown(error)} Demandez à l'administrateur de Maillage de "
-                 "vous attribuer un profil (direction, référent avec ses départements, ou CODIR).",
+                 "vous attribuer un profil (direction, référent avec ses départements, CODIR ou administration).",
                  icon=":material/lock:")
         if is_signed_in():
             sign_out_button()
