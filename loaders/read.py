@@ -90,6 +90,15 @@ def shapes(database_url: str, region_code: str, level: str, *, data_version: int
 
 
 @_current
+@st.cache_data(max_entries=FEW, show_spinner="Préparation des contours…")
+def map_geometry(database_url: str, region_code: str, level: str, *, data_version: int) -> tuple[str, dict]:
+    """A level's outlines as the map component takes them (quantised TopoJSON), with an id that changes with them."""
+    from views.choropleth import topology
+
+    return f"{region_code}-{level}-{data_version}", topology(shapes(database_url, region_code, level))
+
+
+@_current
 @st.cache_data(max_entries=MANY, show_spinner=False)
 def schools(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None, *,
             data_version: int) -> pd.DataFrame:

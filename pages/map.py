@@ -2,14 +2,14 @@
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from loaders import read
 from models.disclosure import HIDDEN
 from models.measures import INDICATORS, LEVEL_LABELS
 from models.settings import get_settings
+from views.choropleth import MapOverlay, map_payload, show_map
 from views.formatting import escape_markdown, format_number
-from views.maps import AreaOverlay, PointLayer, coverage_map
+from views.maps import PointLayer
 from views.tables import format_cell
 from views.ui import guarded, page_context, page_header, table_with_downloads
 
@@ -61,25 +61,28 @@ def ambassadors_by_commune():
     return counts.assign(label=counts.name + " : " + figures + " ambassadeur(s) actif(s)")
 
 
-def white_zone_overlay(resource: str) -> list[AreaOverlay]:
-    """Communes beyond the threshold from any such resource."""
+def white_zone_overlays(resource: str) -> list[tuple[MapOverlay, dict, str]]:
+    """Communes beyond the threshold from any such resource, outlined over the map (with the communes' outlines)."""
     if not resource:
         return []
     communes = read.measures(*args, "commune", context.departement_code, context.school_year, context.today)
     distance = communes[f"{resource}_distance_km"]
     white = communes[distance.isna() | (distance > settings.white_zone_km)]
-    shapes = read.shapes(context.database_url, context.region_code, "commune")
-    shapes = shapes.merge(white[["territory_code", f"{resource}_distance_km"]], on="territory_code")
-    shapes["label"] = [f"{name} : zone blanche, {format_number(d, 1) + ' km' if d == d else 'aucune ressource'}"
-                       for name, d in zip(shapes.name, shapes[f"{resource}_distance_km"])]
-    return [AreaOverlay(f"Zones blanches – {WHITE_ZONES[resource].lower()} (> {settings.white_zone_km:g} km)",
-                        shapes)]
+    labels = [f"{name} : zone blanche, {format_number(d, 1) + ' km' if d == d else 'aucune ressource'}"
+              for name, d in zip(white.name, white[f"{resource}_distance_km"])]
+    overlay = MapOverlay(f"Zones blanches – {WHITE_ZONES[resource].lower()} (> {settings.white_zone_km:g} km)",
+                         white.territory_code.tolist(), labels)
+    geometry_id, geometry = read.map_geometry(context.database_url, context.region_code, "commune")
+    return [(overlay, geometry, geometry_id)]
 
 
 @st.fragment
 @guarded
 def map_section() -> None:
-    """Controls, map, clicked territory and table: changing them reruns this section only."""
+    """Controls, map, clicked territory and table: changing them reruns this section only.
+
+    The map keeps its geometry in the browser: a change of indicator, layer or year sends colours only.
+    """
     top = st.columns([1, 2, 2])
     level = top[0].radio("Maille", LEVELS, format_func=LEVEL_LABELS.get, key="map_level",
                          index=1 if not context.departement_code else 3)
@@ -90,18 +93,19 @@ def map_section() -> None:
     layers = top[2].multiselect("Points affichés", list(LAYERS), default=["remediation"], format_func=LAYERS.get,
                                 key="map_layers")
     values = read.measures(*args, level, context.departement_code, context.school_year, context.today)
-    shapes = read.shapes(context.database_url, context.region_code, level)
-    shapes = shapes[shapes.territory_code.isin(values.territory_code)]
-    fmap = coverage_map(shapes, values, measure, point_layers(layers), settings.tile_url,
-                        settings.tile_attribution, LEVEL_LABELS[level], white_zone_overlay(white))
-    clicked = st_folium(fmap, key=f"map-{level}", height=620, use_container_width=True,
-                        returned_objects=["last_active_drawing"])
+    geometry_id, geometry = read.map_geometry(context.database_url, context.region_code, level)
+    overlays = white_zone_overlays(white)
+    data = map_payload(geometry, geometry_id, level, values, measure, point_layers(layers), overlays,
+                       view_key=f"{level}-{context.departement_code}")
+    geometries = {geometry_id: geometry, **{overlay_id: g for _, g, overlay_id in overlays}}
+    clicked = show_map("coverage-map", data, geometries)
+    if clicked:
+        st.session_state[f"map-clicked-{level}"] = clicked
     secret = (f" Gris foncé : secret statistique (moins de {settings.small_count} personnes)."
               if context.viewer.suppresses_small_counts else "")
     st.caption("Survolez un territoire pour voir sa valeur, cliquez pour afficher ses chiffres. "
                f"Orange : aucun ; bleu : du plus faible au plus fort ; rouge : zones blanches.{secret}")
-    feature = (clicked or {}).get("last_active_drawing") or {}
-    code = (feature.get("properties") or {}).get("territory_code")
+    code = st.session_state.get(f"map-clicked-{level}")
     if code in set(values.territory_code):
         row = values.set_index("territory_code").loc[code]
         st.markdown(f"**{escape_markdown(row['name'])}** ({escape_markdown(code)})")

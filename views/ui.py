@@ -198,8 +198,9 @@ def download_buttons(raw: pd.DataFrame, file_stem: str, key: str, personal: str 
 
         logged = {"on_click": log_personal_export, "args": (page_context(), personal, len(raw))}
     left, right, _ = st.columns([1, 1, 4])
-    left.download_button("Télécharger (CSV)", to_csv_bytes(raw), f"{file_stem}.csv", "text/csv", key=f"{key}-csv",
-                         **logged)
-    right.download_button("Télécharger (Excel)", to_xlsx_bytes(raw), f"{file_stem}.xlsx",
+    # Built when clicked (deferred downloads), not at every rerun: an XLSX of a few thousand rows takes half a second.
+    left.download_button("Télécharger (CSV)", functools.partial(to_csv_bytes, raw), f"{file_stem}.csv", "text/csv",
+                         key=f"{key}-csv", **logged)
+    right.download_button("Télécharger (Excel)", functools.partial(to_xlsx_bytes, raw), f"{file_stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
                           **logged)
