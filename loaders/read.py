@@ -99,6 +99,13 @@ def map_geometry(database_url: str, region_code: str, level: str, *, data_versio
 
 
 @_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def place_names(database_url: str, region_code: str, *, data_version: int) -> pd.DataFrame:
+    """Préfectures, sous-préfectures and larger communes, to find one's way on a map without tiles."""
+    return queries.read_place_names(engine_for(database_url), region_code)
+
+
+@_current
 @st.cache_data(max_entries=MANY, show_spinner=False)
 def schools(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None, *,
             data_version: int) -> pd.DataFrame:

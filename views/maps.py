@@ -28,10 +28,23 @@ from models.measures import Indicator
 from views.formatting import format_number
 
 ASSET_URL = "/app/static/vendor"
-CLASS_COLOURS = ["#d0e4f2", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-ZERO_COLOUR = "#f4a582"
-MISSING_COLOUR = "#d9d9d9"
-HIDDEN_COLOUR = "#969696"  # a small count hidden from CODIR: darker than "no inhabitant", not a class colour
+# Colours, chosen to stay apart for colour-blind viewers. The classes are five steps of ColorBrewer's
+# YlGnBu (9-class scheme, steps 3, 4, 6, 7 and 9), a sequence ColorBrewer rates colour-blind safe: it
+# runs from light yellow-green to dark blue, so its order is read from lightness alone (L* 89, 77, 56,
+# 40, 13), which every kind of colour vision keeps. A gap (none where more is better, a zone blanche
+# for distances) is orange, a hue on the blue-orange axis that deuteranopes and protanopes still see,
+# never a red against a green. "No inhabitant" is a very light grey, a secret (hidden small count)
+# a dark grey with no hue. tests/views/test_maps.py simulates deuteranopia, protanopia and
+# tritanopia (Machado et al., 2009) and checks that every two of these colours stay at least 12
+# CIELAB units apart (the former palette fell to 9, its lightest blue beside the grey).
+CLASS_COLOURS = ["#c7e9b4", "#7fcdbb", "#1d91c0", "#225ea8", "#081d58"]  # worst to best
+GAP_COLOUR = "#e66101"
+ZERO_COLOUR = GAP_COLOUR  # "Aucun (0)" where more is better
+WHITE_ZONE_COLOUR = GAP_COLOUR  # farther than the zone blanche threshold
+MISSING_COLOUR = "#f0f0f0"  # no inhabitant: no value to show
+HIDDEN_COLOUR = "#737373"  # a small count hidden from CODIR: darker than "no inhabitant", not a class colour
+NBSP = "\u00a0"
+UNITLESS = {"indice"}  # units a label does not repeat after the figures ("80 à 100", not "80 à 100 indice")
 MIN_ZOOM, MAX_ZOOM = 5, 18  # MarkerCluster needs a maxZoom on the map when no tile layer brings one
 # Characters a template engine or a JavaScript template literal could read as code, as HTML entities.
 _INERT = str.maketrans({"{": "&#123;", "}": "&#125;", "%": "&#37;", "$": "&#36;", "`": "&#96;"})
@@ -64,48 +77,119 @@ use_local_assets()
 
 @dataclass
 class LegendClass:
-    """One class of a choropleth: colour, bounds and the French label shown."""
+    """One class of a choropleth: colour, French label and the bounds of the values it holds.
+
+    `lower` and `upper` are values as displayed (rounded to `decimals`): the smallest and the largest
+    of the class. Classes without bounds (no inhabitant, secret) hold no value.
+    """
 
     colour: str
     label: str
     lower: float | None = None
     upper: float | None = None
+    decimals: int | None = None
 
 
-def legend_classes(values: pd.Series, measure: Indicator, class_count: int = 5) -> list[LegendClass]:
-    """Classes for a measure: "none" (zero, a gap), then quantile classes of positive values."""
+def is_distance(measure: Indicator) -> bool:
+    """Whether a measure is a distance to the nearest resource (its code ends with `_distance_km`)."""
+    return measure.code.endswith("_distance_km")
+
+
+def displayed_values(values: pd.Series, decimals: int) -> pd.Series:
+    """Values as the screen shows them: rounded exactly as `format_number` rounds (NaN stays NaN)."""
+    return pd.Series([float(f"{v:.{decimals}f}") if pd.notna(v) else np.nan for v in values],
+                     index=values.index, dtype=float)
+
+
+def unit_label(value: float, unit: str) -> str:
+    """The unit after a figure, in the singular below 2 ("1 lycée", "0 place", "3 places")."""
+    if not unit or unit in UNITLESS:
+        return ""
+    if unit.startswith("pour ") or unit in ("%", "km", "ETP") or abs(value) >= 2:
+        return NBSP + unit
+    return NBSP + " ".join(word[:-1] if word.endswith("s") else word for word in unit.split(" "))
+
+
+def range_label(lower: float, upper: float, measure: Indicator) -> str:
+    """« 12,5 à 20,0 km », or one figure when both bounds display the same: « 0,70 km »."""
+    low, high = format_number(lower, measure.decimals), format_number(upper, measure.decimals)
+    figures = low if low == high else f"{low} à {high}"
+    return figures + unit_label(upper, measure.unit)
+
+
+def _quantile_groups(values: pd.Series, class_count: int) -> list[pd.Series]:
+    """Split displayed values into at most `class_count` quantile groups; equal values stay together."""
+    if values.empty:
+        return []
+    breaks = np.quantile(values, np.linspace(0, 1, class_count + 1))[1:-1]
+    groups = np.searchsorted(np.unique(breaks), values.to_numpy(), side="left")
+    return [values[groups == group] for group in np.unique(groups)]
+
+
+def legend_classes(values: pd.Series, measure: Indicator, class_count: int = 5,
+                   white_zone_km: float | None = None) -> list[LegendClass]:
+    """Classes for a measure, computed on values as displayed, so that equal figures share a colour.
+
+    In order: "Aucun (0)" where more is better and some territory has none (a gap, orange); quantile
+    classes from the worst colour to the best, each labelled by its smallest and largest figure and the
+    unit (one figure when they are equal); for a distance given `white_zone_km`, the territories
+    farther than that threshold in a class of their own, « plus de 20 km (zone blanche) » (a gap too);
+    "Sans objet (pas d'habitant)" for missing values.
+    """
+    shown = displayed_values(values, measure.decimals)
+    decimals = measure.decimals
     classes = []
     if measure.is_higher_better:  # zero is a gap only where more is better (0 km to a resource is not)
-        positive = values[values > 0].dropna()
-        if (values == 0).any():
-            classes.append(LegendClass(ZERO_COLOUR, "Aucun (0)", 0.0, 0.0))
+        ranked = shown[shown > 0]
+        if (shown == 0).any():
+            classes.append(LegendClass(ZERO_COLOUR, "Aucun (0)", 0.0, 0.0, decimals))
     else:
-        positive = values[values >= 0].dropna()
-    if not positive.empty:
-        breaks = np.quantile(positive, np.linspace(0, 1, class_count + 1))
-        if measure.decimals == 0:  # counts: whole-number bounds, so labels never read "2 à 2"
-            breaks = np.concatenate([[np.floor(breaks[0])], np.ceil(breaks[1:])])
-        breaks = np.unique(breaks)
-        if len(breaks) == 1:
-            breaks = np.array([breaks[0], breaks[0]])
-        colours = CLASS_COLOURS if measure.is_higher_better else CLASS_COLOURS[::-1]
-        picks = np.linspace(0, len(colours) - 1, len(breaks) - 1).round().astype(int)
-        for index, (low, high) in enumerate(zip(breaks[:-1], breaks[1:])):
-            label = f"{format_number(low, measure.decimals)} à {format_number(high, measure.decimals)}"
-            classes.append(LegendClass(colours[picks[index]], label, float(low), float(high)))
-    if values.isna().any():
-        classes.append(LegendClass(MISSING_COLOUR, "Sans objet (pas d'habitant)"))
+        ranked = shown[shown >= 0]
+    beyond = ranked.iloc[0:0]
+    if white_zone_km is not None and is_distance(measure):
+        beyond, ranked = ranked[ranked > white_zone_km], ranked[ranked <= white_zone_km]
+    groups = _quantile_groups(ranked, class_count)
+    colours = CLASS_COLOURS if measure.is_higher_better else CLASS_COLOURS[::-1]
+    picks = np.linspace(0, len(colours) - 1, len(groups)).round().astype(int) if groups else []
+    for group, pick in zip(groups, picks):
+        low, high = float(group.min()), float(group.max())
+        classes.append(LegendClass(colours[pick], range_label(low, high, measure), low, high, decimals))
+    if not beyond.empty:
+        label = f"plus de {format_number(white_zone_km, 0 if float(white_zone_km).is_integer() else 1)}" \
+                f"{NBSP}km (zone blanche)"
+        classes.append(LegendClass(WHITE_ZONE_COLOUR, label, float(beyond.min()), float(beyond.max()), decimals))
+    if values.isna().any():  # a distance is missing where no resource is located, a rate where nobody lives
+        classes.append(LegendClass(MISSING_COLOUR, "Aucune ressource localisée" if is_distance(measure)
+                                   else "Sans objet (pas d'habitant)"))
     return classes
 
 
-def colour_for(value: float, classes: list[LegendClass]) -> str:
-    """The fill colour of a value among legend classes."""
+def class_index(value: float, classes: list[LegendClass]) -> int | None:
+    """The index of the class a value falls in (None without value, or without any bounded class).
+
+    The value is rounded as the classes' values were, so that it lands where an equal figure on screen
+    does. A value between two classes goes to the upper one; beyond the last, to the last.
+    """
     if value is None or pd.isna(value):
-        return MISSING_COLOUR
-    for legend_class in classes:
-        if legend_class.lower is not None and legend_class.lower <= value <= legend_class.upper:
-            return legend_class.colour
-    return classes[-1].colour if classes else MISSING_COLOUR
+        return None
+    bounded = [(index, c) for index, c in enumerate(classes) if c.lower is not None and c.upper is not None]
+    if not bounded:
+        return None
+    decimals = bounded[0][1].decimals
+    shown = float(f"{float(value):.{decimals}f}") if decimals is not None else float(value)
+    for index, legend_class in bounded:
+        if legend_class.lower <= shown <= legend_class.upper:
+            return index
+    for index, legend_class in sorted(bounded, key=lambda pair: pair[1].upper):
+        if shown <= legend_class.upper:
+            return index
+    return max(bounded, key=lambda pair: pair[1].upper)[0]
+
+
+def colour_for(value: float, classes: list[LegendClass]) -> str:
+    """The fill colour of a value among legend classes (grey without value)."""
+    index = class_index(value, classes)
+    return MISSING_COLOUR if index is None else classes[index].colour
 
 
 class Legend(MacroElement):
@@ -224,17 +308,19 @@ def _add_overlay(fmap: folium.Map, overlay: AreaOverlay) -> None:
 
 def coverage_map(shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Indicator,
                  point_layers: list[PointLayer] = (), tile_url: str = "", tile_attribution: str = "",
-                 level_label: str = "Territoire", overlays: list[AreaOverlay] = ()) -> folium.Map:
+                 level_label: str = "Territoire", overlays: list[AreaOverlay] = (),
+                 white_zone_km: float | None = None) -> folium.Map:
     """A choropleth of one measure over territories, with optional point layers and a legend.
 
     `shapes` has territory_code, name and geometry; `values` has territory_code and the
-    measure's column. Territories without a value are drawn grey.
+    measure's column. Territories without a value are drawn grey. For a distance, `white_zone_km`
+    makes the zone blanche threshold a class break (see legend_classes).
     """
     hidden_column = measure.column + HIDDEN
     kept = [c for c in ("territory_code", measure.column, hidden_column) if c in values.columns]
     merged = shapes.merge(values[kept], on="territory_code", how="left")
     hidden = merged[hidden_column].notna() if hidden_column in merged.columns else pd.Series(False, merged.index)
-    classes = legend_classes(merged.loc[~hidden, measure.column], measure)
+    classes = legend_classes(merged.loc[~hidden, measure.column], measure, white_zone_km=white_zone_km)
     merged["fill"] = [colour_for(v, classes) for v in merged[measure.column]]
     merged["value_label"] = [map_text(format_number(v, measure.decimals)) for v in merged[measure.column]]
     if hidden.any():  # small counts of people, hidden for CODIR (models.disclosure)

