@@ -1,4 +1,4 @@
-"""Benchmarks of Maillage's heavy work. `python bench/run.py [--json PATH] [--quick]`.
+"""Benchmarks of Maillage's heavy work. `python bench/run.py [--json PATH] [--quick] [--only map]`.
 
 - compute_region_s: all measures of one school year for Hauts-de-France with the demo data
   (reading the store + computing every level), and store_region_s: the same plus writing the snapshot.
@@ -12,6 +12,13 @@
 - compute_france_s / compute_france_peak_mib: all measures for the whole of France (about 35,000
   communes) with 1,000,000 events and 100,000 ambassadors, in a separate process whose peak
   resident memory is read from the kernel.
+- map_*: the Carte page in headless Chromium (issue 12), medians of alternated runs against a plain
+  folium baseline (bench/baseline_map.py) served beside it: bytes received and seconds from the click
+  on « Commune » until every commune is drawn (map_commune_bytes, map_commune_draw_s, and the
+  baseline's from its page load, map_commune_baseline_bytes), an « Indicateur » change until the new
+  colours are drawn (map_filter_s), a click on a commune until its figures show (map_click_s). What
+  is counted, exactly: bench/map_bench.py. `--only map` runs just these; `--app-dir` serves another
+  checkout of the app (a `git worktree` of an earlier commit, for "before" figures).
 """
 
 import argparse
@@ -258,10 +265,19 @@ def bench_france(events_count: int, ambassadors_count: int) -> dict:
     return json.loads(output.stdout.strip().splitlines()[-1])
 
 
+def bench_map(runs: int, app_dir: str | None) -> dict:
+    from bench.map_bench import PROJECT, measure_map
+
+    return measure_map(TODAY, runs, Path(app_dir).resolve() if app_dir else PROJECT)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write the figures to this JSON file")
     parser.add_argument("--quick", action="store_true", help="France with 10x fewer resources")
+    parser.add_argument("--only", default="region,france,map", help="what to run, comma-separated: region,france,map")
+    parser.add_argument("--map-runs", type=int, default=5, help="runs of the map benchmark (their median is shown)")
+    parser.add_argument("--app-dir", help="for the map benchmark, serve the app from this checkout")
     parser.add_argument("--france-child", nargs=2, type=int, help=argparse.SUPPRESS)
     parser.add_argument("--import-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -272,9 +288,18 @@ def main() -> None:
         bench_france_child(*args.france_child)
         return
     scale = 10 if args.quick else 1
-    figures = {**bench_region(), **bench_france(1_000_000 // scale, 100_000 // scale)}
+    only = set(args.only.split(","))
+    if only - {"region", "france", "map"}:
+        parser.error(f"--only: unknown {', '.join(sorted(only - {'region', 'france', 'map'}))}")
+    figures = {}
+    if "region" in only:
+        figures.update(bench_region())
+    if "france" in only:
+        figures.update(bench_france(1_000_000 // scale, 100_000 // scale))
+    if "map" in only:
+        figures.update(bench_map(args.map_runs, args.app_dir))
     for key, value in figures.items():
-        print(f"{key:28s} {value}")
+        print(f"{key:36s} {value}")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
 
