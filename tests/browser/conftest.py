@@ -1,5 +1,6 @@
 """A real Streamlit server on a store of the test's own, and Debian's Chromium driven by Playwright."""
 
+import base64
 import socket
 import subprocess
 import sys
@@ -109,3 +110,113 @@ def dismiss_page_not_found(page) -> None:
         return
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden", timeout=10_000)
+
+
+# The Carte page's map (views/choropleth.js): its root element says what is drawn, and its `maillage` handle
+# where territories and points are on screen.
+MAP = '[data-testid="maillage-map"]'
+
+
+def map_root(page):
+    """The map's root element (data-level, data-shapes, data-geometry-loads, data-paint, data-measure)."""
+    return page.locator(MAP)
+
+
+def steady_position(page, script: str, arg=None, timeout: float = 60_000):
+    """What `script` (run on the map's root with `arg`) returns once two reads 300 ms apart agree.
+
+    Leaflet animates a change of view: positions read meanwhile would be stale by the time the mouse gets there.
+    """
+    handle = page.wait_for_function("""([selector, script, arg]) => {
+        const root = document.querySelector(selector);
+        if (!root || !root.maillage) return null;
+        const value = new Function("root", "arg", script)(root, arg);
+        if (value === null || value === undefined) return null;
+        const key = JSON.stringify(value);
+        const same = root.__testLastPosition === key;
+        root.__testLastPosition = key;
+        return same ? {value} : null;
+    }""", arg=[MAP, script, arg], polling=300, timeout=timeout)
+    return handle.json_value()["value"]
+
+
+def territory_spot(page, code: str) -> dict:
+    """Client coordinates of a territory's centre, or of the nearest spot around it clear of point markers.
+
+    Markers are drawn over the territories: the mouse on one would hover (and click) the marker. The map is
+    scrolled to the middle of the window first, and the spot read once the map is still.
+    """
+    map_root(page).evaluate("root => root.scrollIntoView({block: 'center'})")
+    return steady_position(page, """
+        const centre = root.maillage.centre(arg);
+        if (!centre) return null;
+        const points = root.maillage.points();
+        for (let radius = 0; radius <= 60; radius += 5) {
+            for (let angle = 0; angle < 360; angle += 30) {
+                const x = centre.x + radius * Math.cos(angle * Math.PI / 180);
+                const y = centre.y + radius * Math.sin(angle * Math.PI / 180);
+                if (points.every((point) => Math.hypot(point.x - x, point.y - y) > 14)) return {x, y};
+            }
+        }
+        return centre;""", code)
+
+
+def hover_every_point(page) -> list[str]:
+    """Move the mouse over every point marker the map draws and return the texts of the tooltips that opened.
+
+    Points drawn at the same pixel show the topmost one's tooltip only, as they would to a person. The mouse
+    leaves the map between two points (top left of the window must be outside it), so that each point opens a
+    tooltip; Leaflet's canvas ignores a move that comes less than 32 ms after the last one it handled, so a move
+    that opened nothing is made again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    root = map_root(page)
+    root.evaluate("root => root.scrollIntoView({block: 'center'})")
+    points = steady_position(page, "return root.maillage.points();")
+    root.evaluate("""root => {
+        root.__testTooltips = [];
+        new MutationObserver((records) => {
+            for (const record of records) {
+                for (const node of record.addedNodes) {
+                    const tooltip = node.classList && node.classList.contains("leaflet-tooltip");
+                    if (tooltip && !node.classList.contains("maillage-place")) {  // not a place's name
+                        root.__testTooltips.push(node.innerText);
+                    }
+                }
+            }
+        }).observe(root, {childList: true, subtree: true});
+    }""")
+    for x, y in dict.fromkeys((round(point["x"]), round(point["y"])) for point in points):
+        for _attempt in range(40):
+            page.mouse.move(0, 0)  # off the map: the tooltip under the mouse closes
+            opened = root.evaluate("root => root.__testTooltips.length")
+            page.mouse.move(x, y)
+            try:
+                page.wait_for_function("([selector, opened]) => document.querySelector(selector).__testTooltips"
+                                       ".length > opened", arg=[MAP, opened], polling=20, timeout=300)
+                break
+            except PlaywrightTimeout:
+                continue
+        else:
+            raise AssertionError(f"aucune infobulle ne s'ouvre au point ({x}, {y}) de la carte")
+    page.mouse.move(0, 0)
+    return root.evaluate("root => root.__testTooltips")
+
+
+def websocket_messages(page) -> list[bytes]:
+    """Every websocket message the page receives from now on, as Chromium hands it over (decompressed).
+
+    Call it before opening the page: Chromium reports the messages of sockets opened after it is listening.
+    """
+    received: list[bytes] = []
+    session = page.context.new_cdp_session(page)
+
+    def record(event) -> None:
+        frame = event["response"]
+        data = frame["payloadData"]
+        received.append(base64.b64decode(data) if frame["opcode"] == 2 else data.encode())
+
+    session.on("Network.webSocketFrameReceived", record)
+    session.send("Network.enable")
+    return received

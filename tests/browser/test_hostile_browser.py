@@ -7,6 +7,7 @@ outside. Every page must show them as typed, run none of them, ask nothing from 
 exception.
 """
 
+import re
 import shutil
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,7 @@ from loaders.compute import compute_store
 from loaders.imports import check_file, write_check
 from models.db import get_engine
 from models.schoolyear import school_year_label
-from tests.browser.conftest import open_app_page, requests_leaving, serve, settled
+from tests.browser.conftest import hover_every_point, map_root, open_app_page, requests_leaving, serve, settled
 from tests.loaders.import_files import kind_csv
 
 pytestmark = pytest.mark.browser
@@ -80,18 +81,11 @@ def hostile_app(demo_store_url, tmp_path_factory):
         yield base, pwned
 
 
-def _map_frame(page):
-    """The map's frame, once Leaflet has drawn the territories and every point layer."""
-    drawn = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-    expect(drawn.locator("path.leaflet-interactive").nth(80)).to_be_attached(timeout=90_000)
-    expect(drawn.locator(".leaflet-control-layers")).to_contain_text("Lycées", timeout=90_000)
-    for frame in page.frames:
-        try:
-            if frame.locator(".leaflet-control-layers").count():
-                return frame
-        except Exception:  # noqa: BLE001  (frames come and go while Streamlit renders)
-            continue
-    return None
+def _map_drawn(page, layer: str) -> None:
+    """Wait until the map (drawn in the page, views/choropleth.js) shows the territories and that point layer."""
+    root = map_root(page)
+    expect(root).to_have_attribute("data-shapes", re.compile(r"^[1-9][0-9]+$"), timeout=90_000)
+    expect(root.locator(".maillage-legend")).to_contain_text(layer, timeout=90_000)
 
 
 def _show_every_layer(page) -> None:
@@ -102,22 +96,6 @@ def _show_every_layer(page) -> None:
     for layer in ("Événements", "Ambassadeurs", "Structures de remédiation", "Lycées"):
         expect(main.get_by_test_id("stMultiSelect")).to_contain_text(layer, timeout=30_000)
     settled(page)
-
-
-def _tooltips_of_circles(frame) -> list[str]:
-    """Hover every circle marker and read its tooltip (the structures' names)."""
-    return frame.evaluate("""() => {
-        const texts = [];
-        for (const shape of document.querySelectorAll("path.leaflet-interactive")) {
-            if (!shape.getAttribute("d") || !shape.getAttribute("d").includes("a")) { continue; }  // circles
-            const box = shape.getBoundingClientRect();
-            const at = {bubbles: true, clientX: box.x + box.width / 2, clientY: box.y + box.height / 2};
-            shape.dispatchEvent(new MouseEvent("mouseover", at));
-            for (const tooltip of document.querySelectorAll(".leaflet-tooltip")) { texts.push(tooltip.innerText); }
-            shape.dispatchEvent(new MouseEvent("mouseout", at));
-        }
-        return texts;
-    }""")
 
 
 def _frames_text(page) -> str:
@@ -137,15 +115,17 @@ def test_hostile_text_runs_nowhere(hostile_app, browser, path):
     outside = requests_leaving(page)
     open_app_page(page, f"{base}/{path}")
     if path == "carte":
-        _show_every_layer(page)
-        frame = _map_frame(page)
-        assert frame is not None, "la carte n'est pas dessinée"
-        names = "\n".join(_tooltips_of_circles(frame))
+        # The structures alone first (the page's default): with every layer, lycées, drawn last, cover the
+        # structures at the town halls and a mouse there reaches a lycée.
+        _map_drawn(page, "Structures de remédiation")
+        names = "\n".join(hover_every_point(page))  # the real mouse on every marker, tooltips read as shown
         # As typed, literally: no "1337", no broken template, the HTML shown as text.
         assert "E2C {{ 7*191 }} – places libres" in names
         assert "Atelier {% raw %} relais – places libres" in names
         assert "<img src=x onerror=window.__pwned=1> ${window.__pwned=2} `tick`" in names
         assert "</script><script>window.__pwned=3</script>" in names
+        _show_every_layer(page)
+        _map_drawn(page, "Lycées")
     if path == "remediation":  # the source, Markdown pointing outside: shown as typed, neither image nor link
         source = page.get_by_test_id("stCaptionContainer").filter(has_text="Source :")
         expect(source).to_be_visible(timeout=30_000)
