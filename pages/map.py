@@ -104,7 +104,8 @@ def map_section() -> None:
     data = map_payload(geometry, geometry_id, level, values, measure, point_layers(layers), overlays,
                        read.place_names(context.database_url, context.region_code),
                        view_key=f"{level}-{context.departement_code}",
-                       legend_classes_of=functools.partial(legend_classes, white_zone_km=settings.white_zone_km))
+                       legend_classes_of=functools.partial(legend_classes, white_zone_km=settings.white_zone_km),
+                       tile_url=settings.tile_url, tile_attribution=settings.tile_attribution)
     geometries = {geometry_id: geometry, **{overlay_id: g for _, g, overlay_id in overlays}}
     clicked = show_map("coverage-map", data, geometries)
     if clicked:
@@ -129,7 +130,7 @@ def map_section() -> None:
         measure.code: (measure.label, measure.decimals), "events_count": ("Événements", 0),
         "ambassadors_count": ("Ambassadeurs", 0), "remediation_capacity_count": ("Places de remédiation", 0),
         "schools_count": ("Lycées", 0), "coverage_index": ("Indice de couverture", 0),
-    }, f"maillage-carte-{level}-{measure.code}", key="map-table", height=400)
+    }, f"maillage-carte-{level}-{measure.code}", key="map-table", height=400, shown_rows=300)
 
 
 map_section()

@@ -149,9 +149,10 @@ function showVisible(state, visible) {
 
 function paint(state, data) {
   const { classes, palette } = data.values;
+  const opacity = data.tiles ? 0.75 : 1;  // over tiles, let the places show through
   for (const index of state.visible) {
     const colour = palette[classes[index]] || "#f0f0f0";
-    state.shapes[index].setStyle({ fillColor: colour });
+    state.shapes[index].setStyle({ fillColor: colour, fillOpacity: opacity });
   }
   state.values = data.values;
   const root = state.root;
@@ -257,6 +258,13 @@ async function update(component) {
   if (state.visibleKey !== visibleKey) {
     showVisible(state, data.visible);
     state.visibleKey = visibleKey;
+  }
+  if (data.tiles && state.tileUrl !== data.tiles.url) {
+    if (state.tiles) state.tiles.remove();
+    if (!state.attribution) state.attribution = L.control.attribution({ prefix: false }).addTo(state.map);
+    state.tiles = L.tileLayer(data.tiles.url, { maxZoom: 18, attribution: data.tiles.attribution }).addTo(state.map);
+    state.tiles.bringToBack();
+    state.tileUrl = data.tiles.url;
   }
   paint(state, data);
   drawLegend(state, data);

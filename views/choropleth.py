@@ -30,6 +30,7 @@ from views.maps import (
     PointLayer,
     class_index,
     legend_classes,
+    map_text,
 )
 
 QUANTISATION = 10_000  # steps across the région's extent: about 25 m in Hauts-de-France, finer than the outlines
@@ -104,7 +105,7 @@ def colour_classes(values: pd.Series, hidden: pd.Series | None, classes: list[Le
 def map_payload(geometry: dict, geometry_id: str, level: str, values: pd.DataFrame, measure: Indicator,
                 points: list[PointLayer] = (), overlays: list[tuple[MapOverlay, dict, str]] = (),
                 places: pd.DataFrame | None = None, view_key: str = "", height: int = 620,
-                legend_classes_of=legend_classes) -> MapData:
+                legend_classes_of=legend_classes, tile_url: str = "", tile_attribution: str = "") -> MapData:
     """The component's data for one rerun: colours and labels by territory, points, overlays, places.
 
     `geometry` is the level's `topology`; `values` has territory_code, the measure's column and, for
@@ -145,6 +146,8 @@ def map_payload(geometry: dict, geometry_id: str, level: str, values: pd.DataFra
     payload = {
         "asset_url": ASSET_URL, "height": height, "level": level, "geometry_id": geometry_id,
         "outline": 0.3 if level == "commune" else 0.7,
+        # A tile server only if one is set (TILE_URL); Leaflet writes the attribution as HTML: escaped here.
+        "tiles": {"url": tile_url, "attribution": map_text(tile_attribution or "Fond de carte")} if tile_url else None,
         "visible": np.flatnonzero(present.to_numpy()).tolist(), "view_key": view_key,
         "values": {"code": measure.code, "measure": measure.label, "classes": class_indexes, "palette": palette,
                    "labels": labels},

@@ -17,7 +17,7 @@ from models.access import Viewer, local_viewer
 from models.schoolyear import school_year_label
 from models.settings import get_settings
 from models.users import normalize_email, viewer_for
-from views.formatting import escape_markdown
+from views.formatting import escape_markdown, format_number
 from views.tables import display_table, export_frame, to_csv_bytes, to_xlsx_bytes
 
 ALL = ""
@@ -164,11 +164,13 @@ def page_header(title: str, context: PageContext, resources: tuple[str, ...] = (
 
 def table_with_downloads(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]], file_stem: str,
                          key: str, empty_message: str = "Aucune ligne à afficher pour ces filtres.",
-                         height: int | None = None, personal: str | None = None) -> None:
+                         height: int | None = None, personal: str | None = None,
+                         shown_rows: int | None = None) -> None:
     """A French table on screen, with CSV (`;`, UTF-8 BOM) and XLSX downloads of the raw values.
 
     `personal` names, in French, a table with personal data (« Liste des ambassadeurs (59) »): its
-    display (once per session) and each of its downloads go to the access log.
+    display (once per session) and each of its downloads go to the access log. `shown_rows` keeps the
+    screen to the first rows (the downloads have them all): 3,800 communes are for a spreadsheet.
     """
     if frame.empty:
         st.info(empty_message)
@@ -177,7 +179,11 @@ def table_with_downloads(frame: pd.DataFrame, columns: dict[str, tuple[str, int 
         from views.audit import log_personal_display  # (views.audit builds on this module)
 
         log_personal_display(page_context(), personal, frame)
-    st.dataframe(display_table(frame, columns), hide_index=True, width="stretch", height=table_height(frame, height))
+    shown = frame.head(shown_rows) if shown_rows else frame
+    st.dataframe(display_table(shown, columns), hide_index=True, width="stretch", height=table_height(shown, height))
+    if len(shown) < len(frame):
+        st.caption(f"Les {format_number(len(shown))} premières lignes sur {format_number(len(frame))} ; "
+                   "toutes sont dans les fichiers téléchargés.")
     download_buttons(export_frame(frame, columns), file_stem, key, personal=personal)
 
 

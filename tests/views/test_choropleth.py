@@ -122,3 +122,11 @@ def test_the_script_puts_data_in_the_page_as_text_only():
     source = (PROJECT_DIR / "views" / "choropleth.js").read_text(encoding="utf-8")
     assert "innerHTML" not in source and "insertAdjacentHTML" not in source and "eval(" not in source
     assert source.count("textContent") >= 3
+
+
+def test_tiles_only_when_a_server_is_set_and_their_attribution_escaped(communes, values):
+    assert map_payload(topology(communes), "g", "commune", values, RATE).payload["tiles"] is None
+    payload = map_payload(topology(communes), "g", "commune", values, RATE, tile_url="http://127.0.0.1/{z}/{x}/{y}",
+                          tile_attribution='<img src=x onerror=alert(1)> © IGN').payload
+    assert payload["tiles"]["url"] == "http://127.0.0.1/{z}/{x}/{y}"
+    assert "<img" not in payload["tiles"]["attribution"] and "IGN" in payload["tiles"]["attribution"]
