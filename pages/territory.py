@@ -4,12 +4,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from loaders import read
-from models.measures import INDICATORS, LEVEL_LABELS
+from models.measures import COMMUNE_METHOD, INDICATORS, LEVEL_LABELS
 from models.schoolyear import previous_school_year
 from models.settings import get_settings
 from views.formatting import escape_markdown
 from views.maps import coverage_map
-from views.tables import comparison_table
+from views.tables import comparison_table, weakest_first
 from views.ui import download_buttons, page_context, page_header, table_with_downloads
 
 SHOWN = ["population_count", "schools_count", "referent_fte", "inhabitants_per_referent", "events_count",
@@ -53,17 +53,19 @@ st.dataframe(comparison, hide_index=True, width="stretch", height=600)
 download_buttons(comparison_table(columns, {key: INDICATORS[key] for key in SHOWN}, raw=True),
                  f"maillage-comparaison-{code}-{context.school_year}", key="sheet-comparison")
 
-st.markdown("**Communes du territoire : événements pour 10 000 habitants**")
+st.markdown("**Communes du territoire : distance à l'événement le plus proche**")
+st.caption(COMMUNE_METHOD)
 members = read.members_of(context.database_url, context.region_code, level, code)
 values = read.measures(*args, "commune", None, context.school_year, context.today)
 values = values[values.territory_code.isin(members)]
 shapes = read.shapes(context.database_url, context.region_code, "commune")
 settings = get_settings()
-st_folium(coverage_map(shapes[shapes.territory_code.isin(members)], values, INDICATORS["events_per_10k"],
+distance = INDICATORS["event_distance_km"]
+st_folium(coverage_map(shapes[shapes.territory_code.isin(members)], values, distance,
                        tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
-                       level_label="Commune"),
+                       level_label="Commune", white_zone_km=settings.white_zone_km),
           key=f"sheet-map-{code}", height=460, use_container_width=True, returned_objects=[])
-table_with_downloads(values.sort_values("population_count", ascending=False), {
+table_with_downloads(weakest_first(values, distance), {
     "territory_code": ("Code", None), "name": ("Commune", None), "population_count": ("Habitants", 0),
     "schools_count": ("Lycées", 0), "events_count": ("Événements", 0), "ambassadors_count": ("Ambassadeurs", 0),
     "remediation_capacity_count": ("Places de remédiation", 0), "event_distance_km": ("Distance événement (km)", 1),
