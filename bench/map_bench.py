@@ -78,7 +78,7 @@ DEMO_SEED = 20261125
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--disable-quic"]
 VIEWPORT = {"width": 1400, "height": 1000}
-NEXT_INDICATOR = "Distance à l'événement le plus proche"  # the filter change: from events per 10,000 inhabitants
+NEXT_INDICATOR = "Distance à la place libre la plus proche"  # the filter change: in both the old and the new lists
 DRAW_TIMEOUT_S, CLICK_TIMEOUT_S, SERVER_TIMEOUT_S = 240, 30, 180
 QUIET_S = 1.0  # no byte from the server for this long: the page is done before the next step
 
