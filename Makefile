@@ -25,12 +25,12 @@ test: $(VENV)/.dev-installed browser-deps
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-## Debian's Chromium for the browser tests (never a downloaded browser).
+## Debian's Chromium for the browser tests (never a downloaded browser), and poppler to render PDFs to images.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || ! command -v pdftoppm >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
-	  else echo "Chromium absent (/usr/bin/chromium) : installez les paquets Debian chromium et chromium-driver."; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver poppler-utils >/dev/null; \
+	  else echo "Chromium ou poppler absent : installez les paquets Debian chromium, chromium-driver et poppler-utils."; exit 1; fi; \
 	fi
 
 lint: $(VENV)/.dev-installed

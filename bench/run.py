@@ -1,4 +1,4 @@
-"""Benchmarks of Maillage's heavy work. `python bench/run.py [--json PATH] [--quick] [--only map]`.
+"""Benchmarks of Maillage's heavy work. `python bench/run.py [--json PATH] [--quick] [--only map,deck]`.
 
 - compute_region_s: all measures of one school year for Hauts-de-France with the demo data
   (reading the store + computing every level), and store_region_s: the same plus writing the snapshot.
@@ -19,6 +19,8 @@
   colours are drawn (map_filter_s), a click on a commune until its figures show (map_click_s). What
   is counted, exactly: bench/map_bench.py. `--only map` runs just these; `--app-dir` serves another
   checkout of the app (a `git worktree` of an earlier commit, for "before" figures).
+- deck_region_s: the Hauts-de-France CODIR deck (PowerPoint, every topic with its map) built from the
+  demo store (reading the measures, drawing the maps, writing the file); `--only deck` runs just this.
 """
 
 import argparse
@@ -271,11 +273,28 @@ def bench_map(runs: int, app_dir: str | None) -> dict:
     return measure_map(TODAY, runs, Path(app_dir).resolve() if app_dir else PROJECT)
 
 
+def bench_deck() -> dict[str, float]:
+    """Time to build the Hauts-de-France CODIR deck (PowerPoint, every topic, a map each) on the demo store."""
+    from loaders.build import init_store
+    from loaders.deck import build_deck
+    from models.db import get_engine
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = get_engine(f"sqlite:///{folder}/bench.db")
+        init_store(engine, "32", True, 20261125, today=TODAY)
+        started = time.perf_counter()
+        build_deck(engine, "32", YEAR, TODAY)
+        elapsed = time.perf_counter() - started
+        engine.dispose()
+    return {"deck_region_s": round(elapsed, 2)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", help="write the figures to this JSON file")
     parser.add_argument("--quick", action="store_true", help="France with 10x fewer resources")
-    parser.add_argument("--only", default="region,france,map", help="what to run, comma-separated: region,france,map")
+    parser.add_argument("--only", default="region,france,map,deck",
+                        help="what to run, comma-separated: region,france,map,deck")
     parser.add_argument("--map-runs", type=int, default=5, help="runs of the map benchmark (their median is shown)")
     parser.add_argument("--app-dir", help="for the map benchmark, serve the app from this checkout")
     parser.add_argument("--france-child", nargs=2, type=int, help=argparse.SUPPRESS)
@@ -289,8 +308,9 @@ def main() -> None:
         return
     scale = 10 if args.quick else 1
     only = set(args.only.split(","))
-    if only - {"region", "france", "map"}:
-        parser.error(f"--only: unknown {', '.join(sorted(only - {'region', 'france', 'map'}))}")
+    known = {"region", "france", "map", "deck"}
+    if only - known:
+        parser.error(f"--only: unknown {', '.join(sorted(only - known))}")
     figures = {}
     if "region" in only:
         figures.update(bench_region())
@@ -298,6 +318,8 @@ def main() -> None:
         figures.update(bench_france(1_000_000 // scale, 100_000 // scale))
     if "map" in only:
         figures.update(bench_map(args.map_runs, args.app_dir))
+    if "deck" in only:
+        figures.update(bench_deck())
     for key, value in figures.items():
         print(f"{key:36s} {value}")
     if args.json:

@@ -10,10 +10,13 @@
     python -m loaders users add EMAIL ROLE [--departements 59,62]
     python -m loaders users list
     python -m loaders users remove EMAIL
+    python -m loaders deck OUT.pptx [--pdf OUT.pdf] [--departement CODE] [--year 2025-2026] [--par-departement]
 
 `import` exits 0 when every row is accepted (and written, unless --dry-run), 1 when rows
 are refused (nothing written unless --keep-valid), 2 when the file cannot be read, the store
 is busy, or anything unexpected stops it (a French message, never a traceback).
+`deck` exits 0 when the files are written, 2 when the région or the département is not in the store or
+a file cannot be written.
 `users` exits 1 when it refuses an input (unknown role, malformed e-mail, unknown user to remove).
 """
 
@@ -231,6 +234,36 @@ def _purge(engine, args, settings) -> int:
     return 0
 
 
+def _deck(engine, args, settings) -> int:
+    """The CODIR deck (aggregates only) as PowerPoint, and as PDF when asked."""
+    from loaders.deck import read_deck
+    from models.queries import read_departements
+    from models.schoolyear import school_year_label
+    from views.deck import deck_pdf, deck_pptx
+
+    if not is_region_loaded(engine, args.region):
+        print(f"Erreur : la région {args.region} n'est pas dans l'entrepôt ; lancez d'abord "
+              f"« python -m loaders init --region {args.region} ».", file=sys.stderr)
+        return 2
+    codes = set(read_departements(engine, args.region).departement_code)
+    if args.departement and args.departement not in codes:
+        print(f"Erreur : le département « {args.departement} » n'est pas dans la région {args.region} "
+              f"(départements : {', '.join(sorted(codes))}).", file=sys.stderr)
+        return 2
+    today = date.today()
+    deck = read_deck(engine, args.region, args.year or school_year_label(today), today, args.departement,
+                     args.per_departement, settings.small_count, settings.white_zone_km, _print_progress)
+    outputs = [(args.file, deck_pptx)] + ([(args.pdf, deck_pdf)] if args.pdf else [])
+    for path, build in outputs:
+        try:
+            path.write_bytes(build(deck, _print_progress))
+        except OSError as error:
+            print(f"Erreur : impossible d'écrire {path} ({error.strerror}).", file=sys.stderr)
+            return 2
+        print(f"Présentation écrite dans {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     settings = get_settings()
@@ -272,6 +305,14 @@ def main(argv: list[str] | None = None) -> int:
     user_actions.add_parser("list", help="Lister les utilisateurs")
     user_remove = user_actions.add_parser("remove", help="Retirer un utilisateur")
     user_remove.add_argument("email", help="Courriel de connexion")
+    deck = commands.add_parser("deck", help="Présentation CODIR (agrégats seulement) en PowerPoint, et en PDF")
+    deck.add_argument("file", type=Path, help="Fichier .pptx à écrire")
+    deck.add_argument("--pdf", type=Path, help="Écrire aussi le même contenu en PDF dans ce fichier")
+    deck.add_argument("--departement", help="Code du département (défaut : toute la région)")
+    deck.add_argument("--year", help="Année scolaire (ex. 2025-2026 ; défaut : l'année en cours)")
+    deck.add_argument("--par-departement", dest="per_departement", action="store_true",
+                      help="Ajouter une diapositive par département")
+    deck.add_argument("--region", default=settings.region_code, help="Code INSEE de la région")
     args = parser.parse_args(argv)
 
     if args.command == "templates":
@@ -279,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Modèles écrits dans {args.directory}")
         return 0
     engine = get_engine(settings.database_url)
-    handlers = {"import": _import, "export": _export, "users": _users, "purge": _purge}  # a command of its own function
+    # a command of its own function
+    handlers = {"import": _import, "export": _export, "users": _users, "purge": _purge, "deck": _deck}
     if args.command in handlers:
         return handlers[args.command](engine, args, settings)
     if args.command == "init":
