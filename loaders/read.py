@@ -359,3 +359,10 @@ def refused(database_url: str, viewer: Viewer, batch_id: int) -> pd.DataFrame:
 def exported(database_url: str, viewer: Viewer, kind: str, region_code: str, *, data_version: int) -> pd.DataFrame:
     """The store's rows of a kind in the template format."""
     return export_rows(engine_for(database_url), viewer, kind, region_code)
+
+
+@_current
+@st.cache_data(max_entries=FEW, show_spinner=False)
+def school_years_with_data(database_url: str, region_code: str, today: date, *, data_version: int) -> list[str]:
+    """School years the store has data for (from the first event or measured year to the current one)."""
+    return queries.read_school_years_with_data(engine_for(database_url), region_code, today)

@@ -16,7 +16,7 @@ from models.territory import Commune, Departement, Region
 from views.formatting import format_number
 
 PAGES = ["pages/overview.py", "pages/map.py", "pages/referents.py", "pages/events.py", "pages/ambassadors.py",
-         "pages/remediation.py", "pages/next_steps.py", "pages/territory.py", "pages/data.py"]
+         "pages/remediation.py", "pages/next_steps.py", "pages/territory.py", "pages/data.py", "pages/presentation.py"]
 YEAR = school_year_label(date.today())
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

@@ -1,0 +1,334 @@
+"""The Présentation page's slides: one per topic, aggregates only, built from measures (no data access).
+
+`build_slides` turns the measures of a scope (the région, or one département) into `Slide`s: a title,
+a few large figures, one chart or map and one French sentence that says what it shows. `render_slide`
+puts one on screen. Measures come read for the CODIR profile, so small counts of people arrive hidden
+(models.disclosure) and the figures here only show them as hidden (« < 5 »).
+"""
+
+from dataclasses import dataclass, field
+
+import altair as alt
+import folium
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from models.disclosure import HIDDEN
+from models.gaps import find_gaps
+from models.measures import INDICATORS
+from views.charts import FRENCH_NUMBER, bar_chart
+from views.formatting import escape_markdown, format_number, format_percent
+from views.gaps import gap_sentences
+from views.maps import coverage_map
+from views.tables import format_cell
+
+NO_DATA = "pas de données"
+PRINT_ALL_KEY = "presentation_print_all"
+TOPIC_KEY = "presentation_topic"
+
+# Constant CSS (never data): large figures on screen; on paper, A4 landscape, one topic per page, no frame.
+PRESENTATION_CSS = """<style>
+[class*="st-key-slide-"] [data-testid="stMetricValue"] { font-size: 2.6rem; }
+[class*="st-key-slide-"] [data-testid="stMetricLabel"] p { font-size: 1.05rem; }
+@media print {
+  @page { size: A4 landscape; margin: 10mm; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], header,
+  .stButton, .stToggle, .st-key-presentation-frame { display: none !important; }
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], .stMain,
+  [data-testid="stMainBlockContainer"] {
+    overflow: visible !important; height: auto !important; min-height: 0 !important; position: static !important;
+  }
+  [data-testid="stMainBlockContainer"] { padding: 0 !important; max-width: none !important; }
+  [class*="st-key-slide-"] { break-inside: avoid; page-break-inside: avoid; }
+  [class*="st-key-slide-"]:not(.st-key-slide-1):not(.st-key-slide-current) {
+    break-before: page; page-break-before: always;
+  }
+  [class*="st-key-slide-"] [data-testid="stMetricValue"] { font-size: 2rem; }
+}
+</style>"""
+
+
+@dataclass
+class Figure:
+    """A large figure: its French label, its value as shown, and how it moved since last year."""
+
+    label: str
+    value: str
+    delta: str | None = None
+    help: str | None = None
+    is_higher_better: bool = True  # a fall of « Lycées non touchés » is shown green
+
+
+@dataclass
+class Slide:
+    """One topic: a title, large figures, one chart or map, one sentence (and, for gaps, a few more)."""
+
+    code: str
+    title: str
+    figures: list[Figure]
+    sentence: str
+    chart: alt.Chart | None = None
+    map: folium.Map | None = None
+    points: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Scope:
+    """What the slides read: the scope's row, its parts (départements, or EPCI of a département), its EPCI."""
+
+    name: str
+    school_year: str
+    row: pd.Series
+    parts: pd.DataFrame
+    part_label: str
+    epci: pd.DataFrame
+    departements: pd.DataFrame
+    epci_shapes: gpd.GeoDataFrame
+    sectors_count: int
+    white_zone_km: float
+    last_row: pd.Series | None = None  # None: no data for last year
+    last_parts: pd.DataFrame | None = None
+    tile_url: str = ""
+    tile_attribution: str = ""
+
+
+def year_label(school_year: str) -> str:
+    """"2025-2026" as written in French: "2025–2026"."""
+    return school_year.replace("-", "–")
+
+
+def _worst(parts: pd.DataFrame, column: str) -> pd.Series | None:
+    """The part worst off on an indicator (figures hidden or missing left out), or None."""
+    values = pd.to_numeric(parts[column], errors="coerce").dropna()
+    if values.empty:
+        return None
+    index = values.idxmin() if INDICATORS[column].is_higher_better else values.idxmax()
+    return parts.loc[index]
+
+
+MAP_HEIGHT = 320
+FIGURES_PER_ROW = 3  # six figures in two rows: long numbers stay whole
+CHART_AXES = 70  # px under and beside a chart's bars (axis, title, legend)
+GAPS_SHOWN = 4  # the biggest gaps a slide holds beside its map
+CHART_HEIGHT = 300  # px: a slide, its figures and its sentence fit an A4 landscape page
+
+
+def _bar(parts: pd.DataFrame, column: str, part_label: str, colour: str) -> alt.Chart:
+    kept = [name for name in ("name", column, column + HIDDEN) if name in parts.columns]  # only what is drawn
+    chart = bar_chart(parts[kept], "name", column, part_label, INDICATORS[column].label, colour)
+    return chart.properties(height=min(CHART_HEIGHT, max(140, 34 * len(parts))))
+
+
+def _delta(now, before, decimals: int = 0) -> str | None:
+    """"+12" or "-3,5" (st.metric colours it), or None when either figure is missing or hidden."""
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    change = float(now) - float(before)
+    return ("+" if change > 0 else "") + format_number(change, decimals)
+
+
+def overview_slide(scope: Scope) -> Slide:
+    """The scope at a glance: its size, its resources, and the coverage index by EPCI on a map."""
+    row = scope.row
+    index = scope.epci.coverage_index
+    below = int((index < 100).sum())
+    sentence = (f"{format_number(below)} EPCI sur {format_number(index.notna().sum())} ont une dotation inférieure "
+                f"à la moyenne régionale (indice sous 100) : plus la teinte est claire, moins le territoire est "
+                "couvert.")
+    return Slide("overview", f"{scope.name} en un coup d'œil", [
+        Figure("Habitants", format_number(row.population_count)),
+        Figure("Lycées", format_number(row.schools_count)),
+        Figure("Référents (ETP)", format_number(row.referent_fte, 1)),
+        Figure("Événements", format_number(row.events_count)),
+        Figure("Ambassadeurs actifs", format_cell(row, "ambassadors_count")),
+        Figure("Places de remédiation", format_number(row.remediation_capacity_count)),
+    ], sentence, map=coverage_map(scope.epci_shapes, scope.epci, INDICATORS["coverage_index"],
+                                  tile_url=scope.tile_url, tile_attribution=scope.tile_attribution,
+                                  level_label="EPCI"))
+
+
+def referents_slide(scope: Scope) -> Slide:
+    """Référent time against population, by part."""
+    row = scope.row
+    worst = _worst(scope.parts, "inhabitants_per_referent")
+    sentence = f"Un référent (ETP) couvre en moyenne {format_number(row.inhabitants_per_referent)} habitants"
+    sentence += (f" ; le plus chargé : {worst['name']}, avec {format_number(worst.inhabitants_per_referent)} "
+                 "habitants par référent." if worst is not None else ".")
+    return Slide("referents", "Référents départementaux", [
+        Figure("Référents (ETP)", format_number(row.referent_fte, 1)),
+        Figure("Habitants par référent", format_number(row.inhabitants_per_referent)),
+        Figure("Lycées par référent", format_number(row.schools_per_referent, 1)),
+        Figure("Communes sans référent", format_number(row.uncovered_communes_count)),
+    ], sentence, chart=_bar(scope.parts, "inhabitants_per_referent", scope.part_label, "#3182bd"))
+
+
+def events_slide(scope: Scope) -> Slide:
+    """Events of the year and how many lycées they reached, with the rate per 10,000 inhabitants by part."""
+    row = scope.row
+    worst = _worst(scope.parts, "events_per_10k")
+    sentence = (f"{format_number(row.events_count)} événements cette année, soit "
+                f"{format_number(row.events_per_10k, 2)} pour 10 000 habitants")
+    sentence += (f" ; le moins doté : {worst['name']} ({format_number(worst.events_per_10k, 2)})."
+                 if worst is not None else ".")
+    return Slide("events", "Événements info-métiers", [
+        Figure("Événements", format_number(row.events_count)),
+        Figure("Participants", format_cell(row, "participants_count")),
+        Figure("Événements / 10 000 hab.", format_number(row.events_per_10k, 2)),
+        Figure("Lycées non touchés", format_number(row.schools_not_reached_count)),
+    ], sentence, chart=_bar(scope.parts, "events_per_10k", scope.part_label, "#e6550d"))
+
+
+def ambassadors_slide(scope: Scope) -> Slide:
+    """Active ambassadors per 10,000 inhabitants by part (small counts hidden)."""
+    row = scope.row
+    worst = _worst(scope.parts, "ambassadors_per_10k")
+    sentence = (f"{format_cell(row, 'ambassadors_count')} ambassadeurs actifs, soit "
+                f"{format_cell(row, 'ambassadors_per_10k', 2)} pour 10 000 habitants")
+    sentence += (f" ; le moins doté : {worst['name']} ({format_number(worst.ambassadors_per_10k, 2)})."
+                 if worst is not None else ".")
+    return Slide("ambassadors", "Ambassadeurs métiers", [
+        Figure("Ambassadeurs actifs", format_cell(row, "ambassadors_count")),
+        Figure("Ambassadeurs / 10 000 hab.", format_cell(row, "ambassadors_per_10k", 2)),
+        Figure("Mobilisations", format_number(row.mobilisations_count)),
+        Figure("Filières sans ambassadeur", format_number(row.sectors_without_ambassador_count)),
+    ], sentence, chart=_bar(scope.parts, "ambassadors_per_10k", scope.part_label, "#31a354"))
+
+
+def remediation_slide(scope: Scope) -> Slide:
+    """Remediation seats, free seats and occupancy, with seats per 10,000 inhabitants by part."""
+    row = scope.row
+    occupancy = row.remediation_occupancy_pct
+    sentence = (f"{format_number(row.remediation_capacity_count)} places de remédiation, dont "
+                f"{format_number(row.remediation_free_count)} libres au dernier relevé"
+                + (f" (taux d'occupation {format_percent(occupancy / 100)})." if pd.notna(occupancy) else "."))
+    return Slide("remediation", "Décrochage et remédiation", [
+        Figure("Places de remédiation", format_number(row.remediation_capacity_count)),
+        Figure("Places libres", format_number(row.remediation_free_count)),
+        Figure("Taux d'occupation", format_percent(occupancy / 100) if pd.notna(occupancy) else "–"),
+        Figure("Places pour 100 décrocheurs", format_number(row.remediation_per_100_dropouts, 1)),
+    ], sentence, chart=_bar(scope.parts, "remediation_per_10k", scope.part_label, "#756bb1"))
+
+
+def gaps_slide(scope: Scope) -> Slide:
+    """The biggest gaps in sentences, and the distance to the nearest event by EPCI (zone blanche in orange)."""
+    row = scope.row
+    sentences = gap_sentences(find_gaps(row, scope.departements, scope.epci, scope.white_zone_km,
+                                        scope.sectors_count), count=GAPS_SHOWN)
+    km = format_number(scope.white_zone_km)
+    return Slide("gaps", "Les plus grands manques", [
+        Figure(f"Habitants à plus de {km} km d'un événement", format_number(row.event_white_zone_population_count)),
+        Figure(f"Habitants à plus de {km} km d'un ambassadeur",
+               format_number(row.ambassador_white_zone_population_count)),
+        Figure(f"Habitants à plus de {km} km d'une place libre",
+               format_number(row.remediation_white_zone_population_count)),
+    ], sentences[0] if sentences else "Aucun manque marquant cette année.", points=sentences[1:],
+        map=coverage_map(scope.epci_shapes, scope.epci, INDICATORS["event_distance_km"], tile_url=scope.tile_url,
+                         tile_attribution=scope.tile_attribution, level_label="EPCI",
+                         white_zone_km=scope.white_zone_km))
+
+
+CHANGES = {"events_count": "Événements", "participants_count": "Participants",
+           "ambassadors_count": "Ambassadeurs actifs",
+           "remediation_capacity_count": "Places de remédiation", "schools_not_reached_count": "Lycées non touchés"}
+
+
+def changes_chart(parts: pd.DataFrame, last_parts: pd.DataFrame, school_year: str, last_year: str,
+                  part_label: str) -> alt.Chart:
+    """Events by part, this school year beside the last one (grouped bars)."""
+    frame = pd.concat([parts[["name", "events_count"]].assign(année=year_label(school_year)),
+                       last_parts[["name", "events_count"]].assign(année=year_label(last_year))])
+    frame["label"] = [format_number(v) for v in frame.events_count]
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("name:N", title=part_label, axis=alt.Axis(labelLimit=260)),
+        yOffset=alt.YOffset("année:N", sort=[year_label(last_year), year_label(school_year)]),
+        x=alt.X("events_count:Q", title="Événements", axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
+        color=alt.Color("année:N", title="Année scolaire", sort=[year_label(last_year), year_label(school_year)],
+                        scale=alt.Scale(range=["#9ecae1", "#08519c"]), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("name:N", title=part_label), alt.Tooltip("année:N", title="Année scolaire"),
+                 alt.Tooltip("label:N", title="Événements")],
+    ).properties(height=min(CHART_HEIGHT, max(160, 44 * len(parts))))
+
+
+def changes_slide(scope: Scope, last_year: str) -> Slide:
+    """This school year against the last one; a year without data reads « pas de données », never zeros."""
+    row, last = scope.row, scope.last_row
+    title = f"Ce qui a changé depuis {year_label(last_year)}"
+    if last is None:
+        return Slide("changes", title, [
+            Figure(label, format_cell(row, column), help=f"{year_label(last_year)} : {NO_DATA}")
+            for column, label in CHANGES.items()],
+            f"Année scolaire {year_label(last_year)} : {NO_DATA}, la comparaison n'est pas possible.")
+    figures = [Figure(label, format_cell(row, column), _delta(row.get(column), last.get(column)),
+                      f"{year_label(last_year)} : {format_cell(last, column)}", INDICATORS[column].is_higher_better)
+               for column, label in CHANGES.items()]
+    change = float(row.events_count) - float(last.events_count)
+    sentence = (f"{format_number(row.events_count)} événements en {year_label(scope.school_year)} contre "
+                f"{format_number(last.events_count)} en {year_label(last_year)} "
+                f"({'+' if change > 0 else ''}{format_number(change)}) ; ambassadeurs actifs : "
+                f"{format_cell(row, 'ambassadors_count')} contre {format_cell(last, 'ambassadors_count')}.")
+    return Slide("changes", title, figures, sentence,
+                 chart=changes_chart(scope.parts, scope.last_parts, scope.school_year, last_year, scope.part_label),
+                 note="Les effectifs de l'année en cours sont partiels : l'année scolaire n'est pas terminée.")
+
+
+def build_slides(scope: Scope, last_year: str) -> list[Slide]:
+    """Every topic of the presentation, in the order of a meeting."""
+    return [overview_slide(scope), referents_slide(scope), events_slide(scope), ambassadors_slide(scope),
+            remediation_slide(scope), gaps_slide(scope), changes_slide(scope, last_year)]
+
+
+def render_slide(slide: Slide, number: int, count: int, footer: str, key: str) -> None:
+    """One slide on screen, in a container keyed `slide-…` (the print CSS keys on it)."""
+    with st.container(key=key):
+        st.header(f"{number}. {escape_markdown(slide.title)}", anchor=False)
+        per_row = FIGURES_PER_ROW if len(slide.figures) > FIGURES_PER_ROW + 1 else len(slide.figures)
+        for start in range(0, len(slide.figures), per_row):
+            for column, figure in zip(st.columns(per_row), slide.figures[start:start + per_row]):
+                column.metric(figure.label, figure.value, figure.delta, help=figure.help,
+                              delta_color="normal" if figure.is_higher_better else "inverse")
+        if slide.map is not None:
+            from streamlit_folium import st_folium
+
+            st_folium(slide.map, key=f"{key}-map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
+        if slide.chart is not None:
+            st.altair_chart(slide.chart, width="stretch", height=slide.chart.to_dict()["height"] + CHART_AXES)
+        st.markdown(f"**{escape_markdown(slide.sentence)}**")
+        for point in slide.points:
+            st.markdown(f"- {escape_markdown(point)}")
+        st.caption(escape_markdown(" · ".join(part for part in (slide.note, footer, f"{number}/{count}") if part)))
+
+
+def slide_footer(scope_name: str, school_year: str, demo_counts: dict[str, int]) -> str:
+    """What every slide says at its foot: the scope, the year, and whether the resources are demo data."""
+    parts = [scope_name, f"année scolaire {year_label(school_year)}", "agrégats, secret statistique appliqué"]
+    if any(demo_counts.get(name, 0) for name in ("referents", "events", "ambassadors", "remediation")):
+        parts.append("données de démonstration (fictives)")
+    return " · ".join(parts)
+
+
+def _move(step: int, count: int) -> None:
+    st.session_state[TOPIC_KEY] = min(max(st.session_state.get(TOPIC_KEY, 0) + step, 0), count - 1)
+
+
+def topic_controls(titles: list[str]) -> tuple[int, bool]:
+    """« Précédent » / « Suivant » and the print-all switch; returns the current topic's index and the switch."""
+    count = len(titles)
+    current = min(max(int(st.session_state.get(TOPIC_KEY, 0)), 0), count - 1)
+    st.session_state[TOPIC_KEY] = current
+    print_all = st.toggle("Imprimer toutes les diapositives", key=PRINT_ALL_KEY,
+                          help="Affiche tous les thèmes l'un après l'autre, un par page A4 paysage : utilisez "
+                               "ensuite la commande Imprimer du navigateur (Ctrl+P).")
+    if print_all:
+        st.info("Toutes les diapositives sont affichées, une par page à l'impression : lancez l'impression du "
+                "navigateur (Ctrl+P), format A4 paysage.", icon=":material/print:")
+        return current, True
+    left, middle, right = st.columns([1, 4, 1], vertical_alignment="center")
+    left.button("Précédent", key="presentation-previous", icon=":material/arrow_back:", disabled=current == 0,
+                on_click=_move, args=(-1, count), width="stretch")
+    middle.markdown(f"**Thème {current + 1} sur {count}** · {escape_markdown(titles[current])}")
+    right.button("Suivant", key="presentation-next", icon=":material/arrow_forward:", disabled=current == count - 1,
+                 on_click=_move, args=(1, count), width="stretch")
+    return current, False
