@@ -28,7 +28,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from models.access import Viewer  # noqa: E402
 from models.disclosure import HIDDEN  # noqa: E402
 from models.measures import INDICATORS, Indicator  # noqa: E402
-from views.formatting import format_number  # noqa: E402
+from views.formatting import format_count, format_number  # noqa: E402
 from views.maps import HIDDEN_COLOUR, MISSING_COLOUR, LegendClass, class_index, legend_classes  # noqa: E402
 from views.tables import format_cell  # noqa: E402
 
@@ -109,7 +109,7 @@ def glance_topic(scope: pd.Series, scope_label: str, departements: pd.DataFrame,
     sentence = (f"{scope_label} : {format_number(scope.population_count)} habitants, "
                 f"{format_number(scope.schools_count)} lycées")
     if weakest is not None:
-        sentence += (f" ; le territoire le moins couvert est {weakest['name']} (indice "
+        sentence += (f" ; territoire le moins couvert : {weakest['name']} (indice "
                      f"{format_number(weakest.coverage_index)}, 100 = moyenne régionale).")
     return Topic(f"{scope_label} en un coup d'œil", sentence, [
         ("Habitants", _figure(scope, "population_count")), ("Lycées", _figure(scope, "schools_count")),
@@ -137,8 +137,9 @@ def referents_topic(scope: pd.Series, departements: pd.DataFrame, shapes) -> Top
 def events_topic(scope: pd.Series, epci: pd.DataFrame, shapes) -> Topic:
     """Events per 10,000 inhabitants by EPCI."""
     none = epci[epci.events_count == 0]
+    verb = "n'a" if len(none) == 1 else "n'ont"
     sentence = (f"{format_number(len(none))} EPCI sur {format_number(len(epci))}, soit "
-                f"{format_number(none.population_count.sum())} habitants, n'ont accueilli aucun événement "
+                f"{format_number(none.population_count.sum())} habitants, {verb} accueilli aucun événement "
                 "cette année." if len(none) else "Chaque EPCI a accueilli au moins un événement cette année.")
     return Topic("Événements info-métiers", sentence, [
         ("Événements", _figure(scope, "events_count")),
@@ -151,9 +152,17 @@ def events_topic(scope: pd.Series, epci: pd.DataFrame, shapes) -> Topic:
 def ambassadors_topic(scope: pd.Series, epci: pd.DataFrame, shapes, sectors_count: int) -> Topic:
     """Active ambassadors per 10,000 inhabitants by EPCI."""
     none = epci[epci.ambassadors_count == 0]
-    sentence = (f"{format_number(len(none))} EPCI sur {format_number(len(epci))} n'ont aucun ambassadeur actif ; "
-                f"{_figure(scope, 'sectors_without_ambassador_count')} filières sur {format_number(sectors_count)} "
-                "n'en ont aucun dans le territoire.")
+    without = scope.get("sectors_without_ambassador_count")
+    sectors = ""
+    if without is not None and without == without:
+        verb = "n'en a" if without <= 1 else "n'en ont"
+        sectors = (f"{format_count(int(without), 'filière')} sur {format_number(sectors_count)} {verb} aucun "
+                   "dans le territoire." if without else "chaque filière en a au moins un dans le territoire.")
+    places = "Chaque EPCI a au moins un ambassadeur actif"
+    if len(none):
+        verb = "n'a" if len(none) == 1 else "n'ont"
+        places = f"{format_number(len(none))} EPCI sur {format_number(len(epci))} {verb} aucun ambassadeur actif"
+    sentence = f"{places} ; {sectors}" if sectors else f"{places}."
     return Topic("Ambassadeurs métiers", sentence, [
         ("Ambassadeurs actifs", _figure(scope, "ambassadors_count")),
         ("Pour 10 000 habitants", _figure(scope, "ambassadors_per_10k")),
