@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from models.access import Viewer
 from models.audit import ImportBatch
+from models.disclosure import suppress_small_counts
 from models.indicators import Indicator, IndicatorValue
 from models.resources import (
     Ambassador,
@@ -137,9 +138,7 @@ def read_events(engine: Engine, viewer: Viewer, region_code: str, departement_co
         statement = statement.where(Event.start_date.between(start, end))
     frame = read_frame(engine, statement.order_by(Event.start_date, Event.id))
     if viewer.suppresses_small_counts:
-        from models.disclosure import suppress_small_counts
-
-        frame = suppress_small_counts(frame, small_count, {"participants_count": ()})
+            frame = suppress_small_counts(frame, small_count, {"participants_count": ()})
     return frame
 
 
@@ -151,15 +150,20 @@ def active_ambassador_condition(school_year: str | None):
     return (Ambassador.joined_date <= end) & (Ambassador.left_date.is_(None) | (Ambassador.left_date >= start))
 
 
-def read_ambassadors(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
-                     school_year: str | None) -> pd.DataFrame:
-    """Ambassadors active in the school year, with their mobilisations that year; contacts by role."""
+def _mobilisations_in(school_year: str | None):
+    """Each ambassador's mobilisations in the school year (all years when None), as a subquery."""
     mobilisations = select(Mobilisation.ambassador_id, func.count().label("mobilisations_count")).group_by(
         Mobilisation.ambassador_id)
     if school_year:
         start, end = school_year_bounds(school_year)
         mobilisations = mobilisations.where(Mobilisation.mobilisation_date.between(start, end))
-    mobilisations = mobilisations.subquery()
+    return mobilisations.subquery()
+
+
+def read_ambassadors(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
+                     school_year: str | None) -> pd.DataFrame:
+    """Ambassadors active in the school year, with their mobilisations that year; contacts by role."""
+    mobilisations = _mobilisations_in(school_year)
     statement = _in_departement(select(
         Ambassador.id, Ambassador.full_name, Ambassador.email, Ambassador.phone, Ambassador.job_title,
         Ambassador.sector, Ambassador.employer, Ambassador.recruitment_channel,
@@ -185,14 +189,7 @@ def read_ambassador_counts(engine: Engine, viewer: Viewer, region_code: str, dep
 
     For CODIR, counts of ambassadors below `small_count` are hidden (models.disclosure).
     """
-    from models.disclosure import suppress_small_counts
-
-    mobilisations = select(Mobilisation.ambassador_id, func.count().label("mobilisations_count")).group_by(
-        Mobilisation.ambassador_id)
-    if school_year:
-        start, end = school_year_bounds(school_year)
-        mobilisations = mobilisations.where(Mobilisation.mobilisation_date.between(start, end))
-    mobilisations = mobilisations.subquery()
+    mobilisations = _mobilisations_in(school_year)
     group = AMBASSADOR_GROUPS[by]
     statement = select(
         group.label(by), func.count(Ambassador.id).label("ambassadors_count"),
