@@ -138,7 +138,7 @@ def read_events(engine: Engine, viewer: Viewer, region_code: str, departement_co
         statement = statement.where(Event.start_date.between(start, end))
     frame = read_frame(engine, statement.order_by(Event.start_date, Event.id))
     if viewer.suppresses_small_counts:
-            frame = suppress_small_counts(frame, small_count, {"participants_count": ()})
+        frame = suppress_small_counts(frame, small_count, {"participants_count": ()})
     return frame
 
 
