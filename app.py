@@ -100,8 +100,10 @@ def sidebar_filters() -> None:
                          format_func=lambda code: f"{code} – {names[code]}" if code else "Toute la région")
     st.sidebar.selectbox("Année scolaire", years, key="school_year",
                          format_func=lambda label: label.replace("-", "–"))
-    st.query_params.from_dict({param: st.session_state[key] for key, param in FILTER_KEYS.items()
-                               if st.session_state[key]})
+    own = {param: value for param, value in st.query_params.to_dict().items()  # a page's own (« sujet »)
+           if param not in FILTER_KEYS.values()}
+    st.query_params.from_dict(own | {param: st.session_state[key] for key, param in FILTER_KEYS.items()
+                                     if st.session_state[key]})
     st.sidebar.caption(account_caption(context))
     if context.person:
         sign_out_button(st.sidebar)

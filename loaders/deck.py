@@ -144,3 +144,20 @@ def build_pdf(engine, region_code: str, school_year: str, today: date, departeme
     """The same deck as PDF bytes (one A4-landscape page per topic)."""
     return deck_pdf(_read(engine, region_code, school_year, today, departement_code, per_departement, progress),
                     progress)
+
+
+def _stage(progress: Progress, start: float, end: float) -> Progress:
+    """A part of the work reported as its share [start, end] of the whole."""
+    return lambda fraction, message: progress(start + (end - start) * fraction, message)
+
+
+def build_files(engine, region_code: str, school_year: str, today: date, departement_code: str | None = None,
+                per_departement: bool = False, progress: Progress | None = None) -> tuple[bytes, bytes]:
+    """The deck read once, then written as PowerPoint and as PDF (what the Présentation page offers)."""
+    progress = progress or no_progress
+    deck = _read(engine, region_code, school_year, today, departement_code, per_departement,
+                 _stage(progress, 0.0, 0.3))
+    pptx = deck_pptx(deck, _stage(progress, 0.3, 0.65))
+    pdf = deck_pdf(deck, _stage(progress, 0.65, 1.0))
+    progress(1.0, "Diaporama prêt.")
+    return pptx, pdf

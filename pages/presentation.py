@@ -3,10 +3,19 @@
 import streamlit as st
 
 from loaders import read
+from loaders.deck import build_files
 from models.access import Viewer
 from models.schoolyear import previous_school_year
 from models.settings import get_settings
-from views.presentation import PRESENTATION_CSS, Scope, build_slides, render_slide, slide_footer, topic_controls
+from views.presentation import (
+    PRESENTATION_CSS,
+    Scope,
+    build_slides,
+    deck_section,
+    render_slide,
+    slide_footer,
+    topic_controls,
+)
 from views.ui import page_context, page_header
 
 context = page_context()
@@ -42,6 +51,10 @@ footer = slide_footer(context.scope_label, year, read.demo_counts(context.databa
 with st.container(key="presentation-frame"):  # hidden on paper
     page_header("Présentation", context, ("referents", "events", "ambassadors", "remediation"))
     current, print_all = topic_controls([slide.title for slide in slides])
+    deck_section(lambda per_departement, progress: build_files(
+        read.engine_for(context.database_url), context.region_code, year, context.today, code, per_departement,
+        progress), (context.region_code, code, year, read.store_version(context.database_url)),
+        f"maillage-codir-{code or context.region_code}-{year}", offer_per_departement=not code)
 if print_all:
     for number, slide in enumerate(slides, start=1):
         render_slide(slide, number, len(slides), footer, key=f"slide-{number}")

@@ -6,6 +6,7 @@ puts one on screen. Measures come read for the CODIR profile, so small counts of
 (models.disclosure) and the figures here only show them as hidden (« < 5 »).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import altair as alt
@@ -26,6 +27,10 @@ from views.tables import format_cell
 NO_DATA = "pas de données"
 PRINT_ALL_KEY = "presentation_print_all"
 TOPIC_KEY = "presentation_topic"
+TOPIC_PARAM = "sujet"  # the topic's number in the address, so that a link opens the topic shown
+DECK_KEY = "presentation_deck"
+PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+Progress = Callable[[float, str], None]
 
 # Constant CSS (never data): large figures on screen; on paper, A4 landscape, one topic per page, no frame.
 PRESENTATION_CSS = """<style>
@@ -169,7 +174,7 @@ def events_slide(scope: Scope) -> Slide:
     """Events of the year and how many lycées they reached, with the rate per 10,000 inhabitants by part."""
     row = scope.row
     worst = _worst(scope.parts, "events_per_10k")
-    sentence = (f"{format_number(row.events_count)} événements cette année, soit "
+    sentence = (f"{format_number(row.events_count)} événements en {year_label(scope.school_year)}, soit "
                 f"{format_number(row.events_per_10k, 2)} pour 10 000 habitants")
     sentence += (f" ; le moins doté : {worst['name']} ({format_number(worst.events_per_10k, 2)})."
                  if worst is not None else ".")
@@ -224,7 +229,8 @@ def gaps_slide(scope: Scope) -> Slide:
                format_number(row.ambassador_white_zone_population_count)),
         Figure(f"Habitants à plus de {km} km d'une place libre",
                format_number(row.remediation_white_zone_population_count)),
-    ], sentences[0] if sentences else "Aucun manque marquant cette année.", points=sentences[1:],
+    ], sentences[0] if sentences else f"Aucun manque marquant en {year_label(scope.school_year)}.",
+        points=sentences[1:],
         map=coverage_map(scope.epci_shapes, scope.epci, INDICATORS["event_distance_km"], tile_url=scope.tile_url,
                          tile_attribution=scope.tile_attribution, level_label="EPCI",
                          white_zone_km=scope.white_zone_km))
@@ -313,11 +319,23 @@ def _move(step: int, count: int) -> None:
     st.session_state[TOPIC_KEY] = min(max(st.session_state.get(TOPIC_KEY, 0) + step, 0), count - 1)
 
 
+def _topic_from_address(count: int) -> int:
+    """The topic a link asks for (« ?sujet=3 » is the third), the first one when it asks for none or nonsense."""
+    asked = str(st.query_params.get(TOPIC_PARAM, ""))
+    return min(max(int(asked), 1), count) - 1 if asked.isdigit() else 0
+
+
 def topic_controls(titles: list[str]) -> tuple[int, bool]:
-    """« Précédent » / « Suivant » and the print-all switch; returns the current topic's index and the switch."""
+    """« Précédent » / « Suivant » and the print-all switch; returns the current topic's index and the switch.
+
+    The topic shown is written in the address (« ?sujet=3 »), so that a link shared or reloaded opens it.
+    """
     count = len(titles)
-    current = min(max(int(st.session_state.get(TOPIC_KEY, 0)), 0), count - 1)
+    if TOPIC_KEY not in st.session_state:
+        st.session_state[TOPIC_KEY] = _topic_from_address(count)
+    current = min(max(int(st.session_state[TOPIC_KEY]), 0), count - 1)
     st.session_state[TOPIC_KEY] = current
+    st.query_params[TOPIC_PARAM] = str(current + 1)
     print_all = st.toggle("Imprimer toutes les diapositives", key=PRINT_ALL_KEY,
                           help="Affiche tous les thèmes l'un après l'autre, un par page A4 paysage : utilisez "
                                "ensuite la commande Imprimer du navigateur (Ctrl+P).")
@@ -332,3 +350,34 @@ def topic_controls(titles: list[str]) -> tuple[int, bool]:
     right.button("Suivant", key="presentation-next", icon=":material/arrow_forward:", disabled=current == count - 1,
                  on_click=_move, args=(1, count), width="stretch")
     return current, False
+
+
+def deck_section(build: Callable[[bool, Progress], tuple[bytes, bytes]], wanted: tuple, file_stem: str,
+                 offer_per_departement: bool) -> None:
+    """Build the CODIR deck in one click, with progress, then offer it as PowerPoint and PDF.
+
+    `build(per_departement, progress)` returns the PowerPoint and PDF bytes; `wanted` says what the
+    files are of (scope, year, data version): files built for another scope are not offered.
+    """
+    with st.expander("Diaporama pour le CODIR (PowerPoint et PDF)", icon=":material/co_present:"):
+        st.caption("Les mêmes thèmes en diapositives 16:9 et en pages A4 paysage, avec cartes, légendes, échelle, "
+                   "source et date des données ; agrégats seulement, petits effectifs masqués.")
+        per_departement = offer_per_departement and st.checkbox(
+            "Ajouter une diapositive par département", key="deck_per_departement")
+        wanted = (*wanted, per_departement)
+        if st.button("Construire le diaporama", key="deck-build", icon=":material/slideshow:"):
+            bar = st.progress(0.0, text="Préparation du diaporama…")
+            files = build(per_departement, lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0),
+                                                                                  text=message))
+            st.session_state[DECK_KEY] = (wanted, files)
+            bar.empty()
+        built = st.session_state.get(DECK_KEY)
+        if not built or built[0] != wanted:
+            return
+        pptx, pdf = built[1]
+        st.success("Diaporama prêt : téléchargez-le ci-dessous.", icon=":material/check_circle:")
+        left, right, _ = st.columns([1, 1, 2])
+        left.download_button("Télécharger (PowerPoint)", pptx, f"{file_stem}.pptx", PPTX_MIME, key="deck-pptx",
+                             icon=":material/download:")
+        right.download_button("Télécharger (PDF)", pdf, f"{file_stem}.pdf", "application/pdf", key="deck-pdf",
+                              icon=":material/download:")

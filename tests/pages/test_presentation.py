@@ -1,5 +1,7 @@
 """Présentation page: runs for every role, moves through its topics, shows aggregates only."""
 
+import io
+
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -11,7 +13,7 @@ from models.queries import read_ambassadors, read_referents
 from models.schoolyear import previous_school_year
 from models.settings import get_settings
 from tests.pages.test_pages import APP, YEAR
-from tests.pages.test_rights_matrix import EMAIL, PHONE, screen_text
+from tests.pages.test_rights_matrix import EMAIL, PHONE, downloads, file_text, screen_text  # noqa: F401
 from views.presentation import NO_DATA, PRINT_ALL_KEY
 
 PAGE = "pages/presentation.py"
@@ -117,3 +119,37 @@ def test_last_year_with_data_is_compared(app_env, monkeypatch):
     deltas = [metric for metric in app.metric if metric.label == "Événements" and metric.proto.delta]
     assert deltas, "this year's events against last year's"
     assert pd.notna(deltas[0].value)
+
+
+def test_the_deck_is_built_in_one_click_and_offered_as_powerpoint_and_pdf(app_env, monkeypatch, downloads,  # noqa: F811
+                                                                           people):
+    from pptx import Presentation
+
+    app = open_presentation(monkeypatch, "referent", "59", departement="59")
+    assert not [name for name, _ in downloads if name.endswith((".pptx", ".pdf"))], "nothing before the click"
+    app.button(key="deck-build").click().run()
+    assert not app.exception, [e.message for e in app.exception]
+    files = dict(downloads)
+    stem = f"maillage-codir-59-{YEAR}"
+    slides = Presentation(io.BytesIO(files[f"{stem}.pptx"])).slides
+    titles = [shape.text_frame.text for slide in slides for shape in slide.shapes if shape.has_text_frame][:1]
+    assert titles == ["Nord"] and len(slides) >= TOPICS
+    assert files[f"{stem}.pdf"].startswith(b"%PDF")
+    text = file_text(f"{stem}.pptx", files[f"{stem}.pptx"])
+    assert sorted(value for value in people if value in text) == []
+    assert not EMAIL.search(text)
+
+
+def test_the_topic_shown_is_in_the_address(app_env, monkeypatch):
+    monkeypatch.setenv("VIEWER_ROLE", "direction")
+    get_settings.cache_clear()
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.query_params["sujet"] = "3"
+    app.session_state["school_year"] = YEAR
+    app.run()
+    app.switch_page(PAGE)
+    app.run()
+    assert headers(app)[0].startswith("3. "), headers(app)
+    app.button(key="presentation-next").click().run()
+    assert headers(app)[0].startswith("4. ") and app.query_params["sujet"] == "4"
+    assert app.query_params["annee"] == YEAR, "the filters stay in the address beside the topic"
