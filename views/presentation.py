@@ -115,13 +115,16 @@ def _worst(parts: pd.DataFrame, column: str) -> pd.Series | None:
 
 
 MAP_HEIGHT = 320
-FIGURES_PER_ROW = 3  # six figures in two rows: long numbers stay whole
+FIGURES_PER_ROW = 3  # six figures in two rows (long numbers stay whole); up to five stay on one row
 CHART_AXES = 70  # px under and beside a chart's bars (axis, title, legend)
 GAPS_SHOWN = 4  # the biggest gaps a slide holds beside its map
 CHART_HEIGHT = 300  # px: a slide, its figures and its sentence fit an A4 landscape page
 
 
-def _bar(parts: pd.DataFrame, column: str, part_label: str, colour: str) -> alt.Chart:
+def _bar(parts: pd.DataFrame, column: str, part_label: str, colour: str) -> alt.Chart | None:
+    """Bars of one indicator by part; None when no figure is both shown and above zero (no bar to draw)."""
+    if not (pd.to_numeric(parts[column], errors="coerce") > 0).any():
+        return None
     kept = [name for name in ("name", column, column + HIDDEN) if name in parts.columns]  # only what is drawn
     chart = bar_chart(parts[kept], "name", column, part_label, INDICATORS[column].label, colour)
     return chart.properties(height=min(CHART_HEIGHT, max(140, 34 * len(parts))))
@@ -199,7 +202,9 @@ def ambassadors_slide(scope: Scope) -> Slide:
         Figure("Ambassadeurs / 10 000 hab.", format_cell(row, "ambassadors_per_10k", 2)),
         Figure("Mobilisations", format_number(row.mobilisations_count)),
         Figure("Filières sans ambassadeur", format_number(row.sectors_without_ambassador_count)),
-    ], sentence, chart=_bar(scope.parts, "ambassadors_per_10k", scope.part_label, "#31a354"))
+    ], sentence, chart=(chart := _bar(scope.parts, "ambassadors_per_10k", scope.part_label, "#31a354")),
+        note="" if chart is not None else f"Pas de graphique : chaque {scope.part_label.lower()} compte moins de "
+                                          "5 ambassadeurs (secret statistique) ou aucun.")
 
 
 def remediation_slide(scope: Scope) -> Slide:
@@ -290,7 +295,7 @@ def render_slide(slide: Slide, number: int, count: int, footer: str, key: str) -
     """One slide on screen, in a container keyed `slide-…` (the print CSS keys on it)."""
     with st.container(key=key):
         st.header(f"{number}. {escape_markdown(slide.title)}", anchor=False)
-        per_row = FIGURES_PER_ROW if len(slide.figures) > FIGURES_PER_ROW + 1 else len(slide.figures)
+        per_row = len(slide.figures) if len(slide.figures) <= 5 else FIGURES_PER_ROW
         for start in range(0, len(slide.figures), per_row):
             for column, figure in zip(st.columns(per_row), slide.figures[start:start + per_row]):
                 column.metric(figure.label, figure.value, figure.delta, help=figure.help,
@@ -300,7 +305,10 @@ def render_slide(slide: Slide, number: int, count: int, footer: str, key: str) -
 
             st_folium(slide.map, key=f"{key}-map", height=MAP_HEIGHT, use_container_width=True, returned_objects=[])
         if slide.chart is not None:
-            st.altair_chart(slide.chart, width="stretch", height=slide.chart.to_dict()["height"] + CHART_AXES)
+            from views.ui import show_chart
+
+            show_chart(slide.chart, f"maillage-presentation-{slide.code}", key=f"{key}-chart", title=slide.title,
+                       height=slide.chart.to_dict()["height"] + CHART_AXES)
         st.markdown(f"**{escape_markdown(slide.sentence)}**")
         for point in slide.points:
             st.markdown(f"- {escape_markdown(point)}")

@@ -22,7 +22,7 @@ def measures(names: list[str], ambassadors: list[int], events: list[int]) -> pd.
 
 
 def scope(last: bool = True) -> Scope:
-    parts = measures(["Aisne", "Nord"], [3, 40], [5, 7])
+    parts = measures(["Aisne", "Nord", "Oise"], [3, 40, 25], [5, 7, 6])
     epci = measures(["CC A", "CC B"], [3, 40], [5, 7])
     region = measures(["Région"], [43], [12]).iloc[0]
     shapes = gpd.GeoDataFrame({"territory_code": epci.territory_code, "name": epci.name},
@@ -45,7 +45,7 @@ def test_one_slide_per_topic_each_with_a_sentence_and_one_chart_or_map():
 def test_small_counts_of_people_reach_the_slides_hidden():
     ambassadors = {slide.code: slide for slide in build_slides(scope(), "2025-2026")}["ambassadors"]
     data = ambassadors.chart.data
-    assert list(data.value_label) == ["< 5", "secret"]  # secondary suppression: the total would give it back
+    assert list(data.value_label) == ["< 5", "4", "secret"]  # secondary suppression: the total would give it back
     assert data.ambassadors_per_10k.isna().any() and "ambassadors_count" not in data.columns
 
 
@@ -65,3 +65,10 @@ def test_last_year_is_compared_and_fewer_unreached_lycees_is_good_news():
 def test_the_footer_says_when_data_is_demo():
     assert "démonstration" in slide_footer("Hauts-de-France", "2026-2027", {"events": 3})
     assert "démonstration" not in slide_footer("Hauts-de-France", "2026-2027", {"events": 0})
+
+
+def test_a_chart_whose_every_bar_is_hidden_is_replaced_by_a_sentence():
+    hidden = scope()
+    hidden.parts = measures(["Aisne", "Nord"], [3, 0], [5, 7])  # one « < 5 », one without ambassador
+    ambassadors = {slide.code: slide for slide in build_slides(hidden, "2025-2026")}["ambassadors"]
+    assert ambassadors.chart is None and "secret statistique" in ambassadors.note
