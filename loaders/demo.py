@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from sqlmodel import Session
 
 from loaders.store import (
@@ -42,7 +42,7 @@ from models.resources import (
 from models.schoolyear import school_year_bounds, school_year_of
 from models.territory import Commune, Epci, Zoning, ZoningCommune
 
-GENERATOR_VERSION = "4"  # 4: no two rows with the same natural key (unique in the store)
+GENERATOR_VERSION = "5"  # 4: no two rows with the same natural key (unique in the store); 5: référents' dates
 DEMO_SOURCE = "Générateur de démonstration Maillage"
 
 FIRST_NAMES = [
@@ -143,8 +143,15 @@ def _jitter(rng: np.random.Generator, values: pd.Series, scale: float) -> np.nda
     return np.round(values.to_numpy(dtype=float) + rng.normal(0, scale, len(values)), 5)
 
 
-def _referents(rng, communes, epci, region_code):
-    """One référent per département, two where it has over 2 million inhabitants (split by EPCI)."""
+def _referents(rng, communes, epci, region_code, today: date):
+    """One référent per département, two where it has over 2 million inhabitants (split by EPCI).
+
+    The first référent of a département is in post before the data (no start date); a second one starts in the
+    middle of the previous school year, so that "is the Nord better covered since its second référent?" has
+    figures on both sides. No random draw depends on the dates: the rest of the demo stays the same.
+    """
+    previous_start, previous_end = school_year_bounds(f"{school_year_of(today)[0] - 1}-{school_year_of(today)[0]}")
+    second_start = previous_start + timedelta(days=((previous_end - previous_start).days + 1) // 2)
     referents, areas, zonings, members = [], [], [], []
     slugs: dict[str, int] = {}  # two référents of the same name get two addresses
     by_dep = communes.groupby("departement_code")
@@ -167,7 +174,8 @@ def _referents(rng, communes, epci, region_code):
                               "email": f"{slug}{slugs[slug] if slugs[slug] > 1 else ''}@demo.maillage.invalid",
                               "phone": f"03 {rng.integers(10, 99)} {rng.integers(10, 99)} "
                                        f"{rng.integers(10, 99)} {rng.integers(10, 99)}",
-                              "fte": 1.0, "is_demo": True})
+                              "fte": 1.0, "start_date": second_start if number > 1 else None, "end_date": None,
+                              "is_demo": True})
             if group is None:
                 areas.append({"referent_id": referent_id, "departement_code": dep_code, "epci_code": None})
                 covered = dep_communes.commune_code
@@ -365,7 +373,7 @@ def generate_demo(communes: pd.DataFrame, epci: pd.DataFrame, schools: pd.DataFr
     rng = np.random.default_rng(seed)
     communes = communes[communes.latitude.notna()].sort_values("commune_code").reset_index(drop=True)
     first_year = school_year_of(today)[0] - 2
-    referents, areas, zonings, members = _referents(rng, communes, epci.sort_values("epci_code"), region_code)
+    referents, areas, zonings, members = _referents(rng, communes, epci.sort_values("epci_code"), region_code, today)
     events = _events(rng, communes, schools.sort_values("uai"), region_code, first_year, today)
     ambassadors = _ambassadors(rng, communes, region_code, today)
     mobilisations = _mobilisations(rng, ambassadors, events, schools.sort_values("uai"), communes, today)
@@ -376,12 +384,27 @@ def generate_demo(communes: pd.DataFrame, epci: pd.DataFrame, schools: pd.DataFr
                     structures, snapshots, indicator_values)
 
 
-def _resync_sequences(session: Session, models) -> None:
-    """After rows written with explicit ids, move PostgreSQL's id sequences past them."""
-    for model in models:
-        table = model.__table__.name
-        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
+def _insert(session: Session, model, frame: pd.DataFrame) -> dict[int, int]:
+    """Add a frame's rows, without the generator's ids: return {generated id: id the store gave}.
+
+    The generator numbers its rows from 1; another région's rows may already hold those ids. Rows go in the
+    generator's order: in a store holding no other région, they keep its numbers.
+    """
+    frame = frame.sort_values("id", kind="stable") if "id" in frame.columns else frame
+    records = frame_records(frame, [column for column in frame.columns if column != "id"])
+    rows = [model(**record) for record in records]
+    session.add_all(rows)
+    session.flush()
+    return {int(old): row.id for old, row in zip(frame["id"], rows)} if "id" in frame.columns else {}
+
+
+def _relinked(frame: pd.DataFrame, links: dict[str, dict[int, int]]) -> pd.DataFrame:
+    """A copy of `frame` whose columns in `links` point to the ids the store gave (an empty cell stays empty)."""
+    frame = frame.copy()
+    for column, ids in links.items():
+        frame[column] = pd.Series([ids[int(value)] if pd.notna(value) else None for value in frame[column]],
+                                  index=frame.index, dtype=object)
+    return frame
 
 
 def _read(engine: Engine, statement) -> pd.DataFrame:
@@ -409,26 +432,23 @@ def load_demo(engine: Engine, region_code: str, seed: int, today: date | None = 
     demo = generate_demo(communes, epci, schools, region_code, seed, today)
     progress(0.85, "Écriture des données de démonstration…")
     with transaction(engine, region_code) as session:
-        for model, frame in ((Referent, demo.referents), (Zoning, demo.zonings), (Event, demo.events),
-                             (Ambassador, demo.ambassadors), (RemediationStructure, demo.structures)):
-            session.add_all([model(**row) for row in frame_records(frame, frame.columns)])
-            session.flush()
-        for model, frame in ((ReferentArea, demo.referent_areas), (ZoningCommune, demo.zoning_communes),
-                             (EventSchool, demo.event_schools),
-                             (Mobilisation, demo.mobilisations), (CapacitySnapshot, demo.snapshots)):
-            session.add_all([model(**row) for row in frame_records(frame, frame.columns)])
-        session.flush()
+        referents, zonings = _insert(session, Referent, demo.referents), _insert(session, Zoning, demo.zonings)
+        events, ambassadors = _insert(session, Event, demo.events), _insert(session, Ambassador, demo.ambassadors)
+        structures = _insert(session, RemediationStructure, demo.structures)
+        for model, frame, links in ((ReferentArea, demo.referent_areas, {"referent_id": referents}),
+                                    (ZoningCommune, demo.zoning_communes, {"zoning_id": zonings}),
+                                    (EventSchool, demo.event_schools, {"event_id": events}),
+                                    (Mobilisation, demo.mobilisations, {"ambassador_id": ambassadors,
+                                                                        "event_id": events}),
+                                    (CapacitySnapshot, demo.snapshots, {"structure_id": structures})):
+            _insert(session, model, _relinked(frame, links))
         upsert(session, Indicator, [dict(row, is_demo=True) for row in INDICATORS])
-        session.add_all([IndicatorValue(**row) for row in frame_records(demo.indicator_values,
-                                                                         demo.indicator_values.columns)])
-        if session.get_bind().dialect.name == "postgresql":
-            _resync_sequences(session, (Referent, Zoning, Event, Ambassador, RemediationStructure, Mobilisation,
-                                        ReferentArea, IndicatorValue))
+        _insert(session, IndicatorValue, demo.indicator_values)
         total = sum(len(f) for f in (demo.referents, demo.events, demo.ambassadors, demo.structures))
         _audit(session, "demo", DEMO_SOURCE, total,
                f"Données de démonstration : {len(demo.referents)} référents, {len(demo.events)} événements, "
                f"{len(demo.ambassadors)} ambassadeurs, {len(demo.structures)} structures de remédiation "
-               f"(graine {seed})", started_at)
+               f"(graine {seed})", started_at, region_code=region_code)
         set_meta(session, meta_key, f"v{GENERATOR_VERSION} seed {seed} {today.isoformat()}")
         mark_measures_stale(session, region_code)
     progress(0.95, "Données de démonstration enregistrées.")

@@ -416,7 +416,8 @@ def _write_referents(session: Session, records: list[dict], region_code: str, co
         session.execute(delete(Zoning).where(Zoning.id.in_(sectors)))
         counts.demo_removed += len(demo)
     existing_rows = _existing(session, select(Referent.id, Referent.full_name, Referent.email, Referent.phone,
-                                              Referent.fte).where(Referent.region_code == region_code))
+                                              Referent.fte, Referent.start_date, Referent.end_date)
+                              .where(Referent.region_code == region_code))
     areas: dict[int, set] = {}
     for area in _existing(session, select(ReferentArea.referent_id, ReferentArea.departement_code,
                                           ReferentArea.epci_code).join(Referent).where(
@@ -430,7 +431,8 @@ def _write_referents(session: Session, records: list[dict], region_code: str, co
 
     by_email = {r["email"]: r for r in records}
     rows = [{"region_code": region_code, "full_name": r["full_name"], "email": r["email"], "phone": r["phone"],
-             "fte": r["fte"], "is_demo": False} for r in records]
+             "fte": r["fte"], "start_date": r.get("start_date"), "end_date": r.get("end_date"), "is_demo": False}
+            for r in records]
     existing = {(row["email"],): {**row, "region_code": region_code, "is_demo": False} for row in existing_rows}
     ids = _sync(session, Referent, rows, existing, lambda row: (row["email"],), counts,
                 lambda new, old: wanted(by_email[new["email"]]) != areas.get(old["id"], set()))
@@ -597,8 +599,54 @@ def _write_indicators(session: Session, records: list[dict], region_code: str, c
     counts.updated += len(updates)
 
 
+def _write_zonings(session: Session, records: list[dict], region_code: str, counts: _Counts) -> None:
+    """Each zoning of the file takes the file's name, nature and communes; zonings absent from it are left as they are.
+
+    A zoning is its code without case ("BE-Lille" and "be-lille" are one). A line counts as added when its commune
+    joins the zoning, updated when the zoning was renamed or lost communes, unchanged otherwise. The demo's référent
+    sectors go with the demo référents (loaders.imports._write_referents), not with this kind.
+    """
+    zonings: dict[tuple, dict] = {}
+    wanted: dict[tuple, set[str]] = {}
+    for record in records:
+        key = (fold_key(record["zoning_code"]),)
+        zonings.setdefault(key, {"zoning_code": record["zoning_code"], "name": record["name"],
+                                 "zoning_kind": record["zoning_kind"], "region_code": region_code, "is_demo": False})
+        wanted.setdefault(key, set()).add(record["commune"])
+    existing = {(fold_key(row["zoning_code"]),): row for row in _existing(session, select(
+        Zoning.id, Zoning.zoning_code, Zoning.name, Zoning.zoning_kind, Zoning.region_code, Zoning.is_demo)
+        .where(Zoning.region_code == region_code, Zoning.is_demo.is_(False)))}
+    ids = _sync(session, Zoning, list(zonings.values()), existing, lambda row: (fold_key(row["zoning_code"]),),
+                _Counts())
+    stored: dict[int, set[str]] = {}
+    for zoning_id, commune_code in session.execute(select(ZoningCommune.zoning_id, ZoningCommune.commune_code)
+                                                   .where(ZoningCommune.zoning_id.in_(list(ids.values())))):
+        stored.setdefault(zoning_id, set()).add(commune_code)
+    touched = set()
+    for key, row in zonings.items():
+        old, members = existing.get(key), stored.get(ids[key], set())
+        gone = sorted(members - wanted[key])
+        if old is None or any(old[field] != row[field] for field in ("zoning_code", "name", "zoning_kind")) or gone:
+            touched.add(key)
+        if gone:
+            session.execute(delete(ZoningCommune).where(ZoningCommune.zoning_id == ids[key],
+                                                        ZoningCommune.commune_code.in_(gone)))
+    new_members = [{"zoning_id": ids[key], "commune_code": code} for key in zonings
+                   for code in sorted(wanted[key] - stored.get(ids[key], set()))]
+    if new_members:
+        session.execute(insert(ZoningCommune), new_members)
+    for record in records:
+        key = (fold_key(record["zoning_code"]),)
+        if record["commune"] not in stored.get(ids[key], set()):
+            counts.added += 1
+        elif key in touched:
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+
+
 WRITERS = {"referents": _write_referents, "events": _write_events, "ambassadors": _write_ambassadors,
-           "remediation": _write_remediation, "indicators": _write_indicators}
+           "remediation": _write_remediation, "indicators": _write_indicators, "zonings": _write_zonings}
 
 
 def _reasons(errors: list[RowError]) -> dict[int, str]:
@@ -636,7 +684,8 @@ def write_check(engine: Engine, check: ImportCheck, keep_valid: bool = False, im
         report.status = "ok" if check.is_clean else ("partiel" if writes else "refusé")
         report.rows_added, report.rows_updated, report.rows_unchanged = counts.added, counts.updated, counts.unchanged
         report.demo_removed = counts.demo_removed
-        batch = ImportBatch(kind=check.kind.name, file_name=check.file_name, file_sha256=check.file_sha256,
+        batch = ImportBatch(kind=check.kind.name, region_code=check.region_code, file_name=check.file_name,
+                            file_sha256=check.file_sha256,
                             imported_by=imported_by or default_author(), started_at=started_at,
                             finished_at=now_utc(), rows_read=check.rows_read, rows_written=report.rows_written,
                             rows_refused=check.rows_refused, status=report.status, note=report.summary())
@@ -756,7 +805,8 @@ def _joined(values) -> str:
 
 def _export_referents(engine: Engine, region_code: str) -> pd.DataFrame:
     referents = read_frame(engine, select(Referent.id, Referent.full_name, Referent.email, Referent.phone,
-                                          Referent.fte).where(Referent.region_code == region_code)
+                                          Referent.fte, Referent.start_date, Referent.end_date)
+                           .where(Referent.region_code == region_code)
                            .order_by(Referent.full_name, Referent.id))
     areas = read_frame(engine, select(ReferentArea.referent_id, ReferentArea.departement_code, ReferentArea.epci_code)
                        .join(Referent).where(Referent.region_code == region_code))
@@ -826,8 +876,18 @@ def _region_territories(engine: Engine, region_code: str) -> set[str]:
         select(Zoning.zoning_code).where(Zoning.region_code == region_code))).code)
 
 
+def _export_zonings(engine: Engine, region_code: str) -> pd.DataFrame:
+    """Imported zonings, one line per commune; the demo's référent sectors (demo référents' own) are not exported."""
+    frame = read_frame(engine, select(Zoning.zoning_code, Zoning.name, Zoning.zoning_kind,
+                                      ZoningCommune.commune_code.label("commune"))
+                       .join(ZoningCommune, ZoningCommune.zoning_id == Zoning.id)
+                       .where(Zoning.region_code == region_code, Zoning.is_demo.is_(False))
+                       .order_by(Zoning.zoning_code, ZoningCommune.commune_code))
+    return frame.assign(departement=None, postal_code=None)
+
+
 _EXPORTERS = {"referents": _export_referents, "events": _export_events, "ambassadors": _export_ambassadors,
-              "remediation": _export_remediation, "indicators": _export_indicators}
+              "remediation": _export_remediation, "indicators": _export_indicators, "zonings": _export_zonings}
 
 
 def template_frame(kind_name: str) -> pd.DataFrame:

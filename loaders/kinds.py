@@ -32,6 +32,9 @@ MAX_INDICATOR_VALUE = 1_000_000_000_000
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
 _LIST_SEPARATORS = re.compile(r"[,;/|\n]+")
 _PERIOD = re.compile(r"^(\d{4})(?:\s*[-/]\s*(\d{4}))?$")
+MAX_ZONING_CODE_LENGTH = 40
+_ZONING_CODE = re.compile(rf"[A-Za-z0-9][A-Za-z0-9_.\-]{{0,{MAX_ZONING_CODE_LENGTH - 1}}}")
+DEMO_ZONING_PREFIX = "demo-"  # the demo's référent sectors: demo-secteur-<région>-<n>
 LEVELS = {"region": "region", "departement": "departement", "dep": "departement", "epci": "epci",
           "commune": "commune", "zonage": "zonage", "zoning": "zonage"}
 
@@ -87,6 +90,18 @@ def parse_level(value) -> str:
         raise ValueParseError(f"niveau « {parse_text(value)} » inconnu : région, département, EPCI, commune "
                               "ou zonage attendu")
     return level
+
+
+def parse_zoning_code(value) -> str:
+    """A zoning's code as typed: letters, digits, -, _ or . (the demo's "demo-…" codes are reserved)."""
+    text = parse_text(value)
+    if not _ZONING_CODE.fullmatch(text):
+        raise ValueParseError(f"code de zonage « {text} » invalide : lettres sans accent, chiffres, -, _ ou ., "
+                              f"{MAX_ZONING_CODE_LENGTH} caractères au plus, sans espace")
+    if text.casefold().startswith(DEMO_ZONING_PREFIX):
+        raise ValueParseError(f"code de zonage « {text} » réservé : les codes commençant par "
+                              f"« {DEMO_ZONING_PREFIX} » sont ceux des données de démonstration")
+    return text
 
 
 def split_list(value) -> list[str]:
@@ -170,8 +185,12 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in [
                "59", required=True, parse=split_list),
         Column("epci", "EPCI", "Quand un département est partagé : codes SIREN des EPCI couverts, séparés par "
                "des virgules (un seul département alors)", "200093201", parse=split_list),
+        Column("start_date", "Date de début", "Prise de poste, jj/mm/aaaa (vide : en poste avant les données)",
+               "01/09/2024", parse=parse_date),
+        Column("end_date", "Date de fin", "Fin de la mission, le cas échéant (au plus tôt la date de début)", "",
+               parse=parse_date),
     ], ("email",), "le courriel : une ligne par référent ; réimporter un référent met à jour son nom, son "
-        "téléphone, son ETP et remplace ses territoires"),
+        "téléphone, son ETP, ses dates et remplace ses territoires"),
     Kind("events", "Événements info-métiers", [
         Column("title", "Intitulé", "Nom de l'événement", "Forum des métiers de l'industrie", required=True),
         Column("event_type", "Type", "Forum, salon, visite d'entreprise, café des parents…", "Forum des métiers",
@@ -238,6 +257,19 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in [
     ], ("indicator_code", "level", "territory_code", "period"), "le code indicateur, le niveau, le code "
         "territoire et la période",
         entity_columns=("indicator_code",), entity_fields=("source", "label", "unit")),
+    Kind("zonings", "Zonages", [
+        Column("zoning_code", "Code du zonage", "Identifiant court du zonage : lettres, chiffres, -, _ ou . "
+               f"({MAX_ZONING_CODE_LENGTH} caractères au plus)", "BE-LILLE", required=True, parse=parse_zoning_code),
+        Column("name", "Nom du zonage", "Nom affiché sur la carte et dans les tableaux", "Bassin d'emploi de Lille",
+               required=True),
+        Column("zoning_kind", "Nature du zonage", "Bassin d'emploi, bassin de formation (rectorat), territoire "
+               "PRIF, agence territoriale… ; une commune peut appartenir à plusieurs zonages de natures différentes",
+               "bassin d'emploi", required=True),
+        *_commune_columns("Lille", "59", "59000"),
+    ], ("zoning_code", "commune"), "le code du zonage (sans tenir compte de la casse) et la commune : une ligne par "
+        "commune de chaque zonage ; réimporter un zonage met à jour son nom et sa nature et remplace ses communes "
+        "par celles du fichier",
+        entity_columns=("zoning_code",), entity_fields=("name", "zoning_kind")),
 ]}
 
 
@@ -320,6 +352,9 @@ def _finish_referent(record, places, problems, _indicators, _computed) -> None:
     record.setdefault("fte", 1.0)
     if record.get("fte") is None:
         record["fte"] = 1.0
+    start, end = record.get("start_date"), record.get("end_date")
+    if start and end and end < start:
+        problems.append(("end_date", f"la date de fin ({end:%d/%m/%Y}) précède la date de début ({start:%d/%m/%Y})"))
 
 
 def _finish_event(record, places, problems, _indicators, _computed) -> None:

@@ -18,7 +18,7 @@ import streamlit as st
 
 from loaders.compute import read_inputs
 from loaders.imports import ImportCheck, ImportReport, apply_check, check_file, export_rows, refused_rows
-from models import queries
+from models import lists, queries
 from models.access import Viewer
 from models.db import data_version, get_engine
 from models.disclosure import suppress_small_counts
@@ -173,9 +173,9 @@ def indicator_values(database_url: str, region_code: str, *, data_version: int) 
 
 @_current
 @st.cache_data(max_entries=FEW, show_spinner=False)
-def import_batches(database_url: str, viewer: Viewer, *, data_version: int) -> pd.DataFrame:
-    """Audit of data loads (who imported, for direction and administration only)."""
-    return queries.read_import_batches(engine_for(database_url), viewer)
+def import_batches(database_url: str, viewer: Viewer, region_code: str, *, data_version: int) -> pd.DataFrame:
+    """Audit of a région's data loads (who imported, for direction and administration only)."""
+    return queries.read_import_batches(engine_for(database_url), viewer, region_code)
 
 
 @_current
@@ -183,6 +183,13 @@ def import_batches(database_url: str, viewer: Viewer, *, data_version: int) -> p
 def meta(database_url: str, *, data_version: int) -> dict[str, str]:
     """Store facts (versions, load dates)."""
     return queries.read_meta(engine_for(database_url))
+
+
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
+def computed_at(database_url: str, region_code: str, school_year: str, *, data_version: int) -> str | None:
+    """When a région's measures of a school year were last computed (ISO text), or None."""
+    return queries.read_computed_at(engine_for(database_url), region_code, school_year)
 
 
 @_current
@@ -366,3 +373,54 @@ def exported(database_url: str, viewer: Viewer, kind: str, region_code: str, *, 
 def school_years_with_data(database_url: str, region_code: str, today: date, *, data_version: int) -> list[str]:
     """School years the store has data for (from the first event or measured year to the current one)."""
     return queries.read_school_years_with_data(engine_for(database_url), region_code, today)
+
+
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
+def event_schools(database_url: str, viewer: Viewer, region_code: str, school_year: str | None, *,
+                  data_version: int) -> pd.DataFrame:
+    """Lycées among the participants of the région's events (event_id, uai): no person, for every role."""
+    return queries.read_event_schools(engine_for(database_url), region_code, school_year)
+
+
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
+def schools_to_contact(database_url: str, viewer: Viewer, region_code: str, departement_code: str | None,
+                       school_year: str, *, data_version: int) -> pd.DataFrame:
+    """Lycées of the scope no event reached in the school year, with their last contact (models.lists).
+
+    As the measure `schools_not_reached_count`: a lycée belongs to the département of its commune, and the
+    région's events and participations count (a lycée of the Somme at an event of the Nord was reached).
+    """
+    located = schools(database_url, viewer, region_code, None)
+    if departement_code:
+        all_communes = communes(database_url, region_code)
+        keep = all_communes.loc[all_communes.departement_code == departement_code, "commune_code"]
+        located = located[located.commune_code.isin(keep)]
+    return lists.schools_to_contact(located, events(database_url, viewer, region_code, None, None),
+                                    event_schools(database_url, viewer, region_code, None), school_year)
+
+
+_AGGREGATES = Viewer("direction")  # reads whose result names no one, as the measures' computation (loaders.compute)
+
+
+@_current
+@st.cache_data(max_entries=MANY, show_spinner=False)
+def sectors_without_ambassador(database_url: str, viewer: Viewer, region_code: str, level: str,
+                               departement_code: str | None, school_year: str | None, *,
+                               data_version: int) -> pd.DataFrame:
+    """Départements or EPCI of the scope with trade sectors no active ambassador works in, and which ones.
+
+    An aggregate for every role, CODIR included, as the measure `sectors_without_ambassador_count`: it is
+    computed from every active ambassador's commune and sector (read like the measures are), and only
+    which sectors each territory lacks leaves this function. An EPCI of the département counts whole.
+    """
+    active = queries.read_ambassadors(engine_for(database_url), _AGGREGATES, region_code, None, school_year)
+    all_communes = communes(database_url, region_code)
+    frame = lists.sectors_without_ambassador(all_communes, active[["commune_code", "sector"]],
+                                             sectors(database_url, region_code), level)
+    if departement_code:
+        keep = set(all_communes.loc[all_communes.departement_code == departement_code, LEVEL_CODE[level]])
+        frame = frame[frame.territory_code.isin(keep)]
+    names = territory_names(database_url, region_code, level)
+    return frame.merge(names, on="territory_code", how="left").reset_index(drop=True)

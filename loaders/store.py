@@ -104,9 +104,10 @@ def _wkb(geometry) -> str | None:
     return shapely.to_wkb(geometry, hex=True, output_dimension=2)
 
 
-def _audit(session: Session, kind: str, source: str, rows: int, note: str, started_at: datetime) -> None:
+def _audit(session: Session, kind: str, source: str, rows: int, note: str, started_at: datetime,
+           region_code: str | None = None) -> None:
     session.add(ImportBatch(
-        kind=kind, file_name=source, file_sha256=hashlib.sha256(source.encode()).hexdigest(),
+        kind=kind, region_code=region_code, file_name=source, file_sha256=hashlib.sha256(source.encode()).hexdigest(),
         imported_by="maillage init", started_at=started_at, finished_at=now_utc(),
         rows_read=rows, rows_written=rows, note=note,
     ))
@@ -150,13 +151,13 @@ def load_reference(engine: Engine, region_code: str, progress: Progress = _no_pr
         upsert(session, PostalCode, frame_records(geo.postal_codes, ["postal_code", "commune_code"]))
         _audit(session, "geographie", GEO_SOURCE, len(geo.communes),
                f"{len(geo.communes)} communes, {len(geo.epci)} EPCI, {len(geo.departements)} départements "
-               f"de la région {region_code}", started_at)
+               f"de la région {region_code}", started_at, region_code=region_code)
         upsert(session, School, frame_records(placement.schools, [
             "uai", "name", "city_label", "postal_code", "departement_code", "region_code", "commune_code",
             "latitude", "longitude"]))
         _audit(session, "lycees", SCHOOL_SOURCE, len(placement.schools),
                f"{len(placement.schools)} lycées, dont {len(placement.unplaced)} non placés dans une commune ; "
-               f"{placement.invalid_uai_count} écartés pour UAI invalide", started_at)
+               f"{placement.invalid_uai_count} écartés pour UAI invalide", started_at, region_code=region_code)
         set_meta(session, meta_key, version)
         set_meta(session, f"reference_loaded_at:{region_code}", started_at.isoformat(timespec="seconds"))
         set_meta(session, f"schools_unplaced:{region_code}", str(len(placement.unplaced)))

@@ -21,6 +21,9 @@ class ImportBatch(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(description="Nature : geographie, lycees, demo, referents, events…")
+    region_code: str | None = Field(default=None, index=True, max_length=3,
+                                    description="Région chargée (vide : chargement d'un entrepôt antérieur, "
+                                                "région inconnue)")
     file_name: str = Field(default="", description="Fichier ou paquet source")
     file_sha256: str = Field(default="", description="Empreinte du fichier")
     imported_by: str = Field(default="", description="Auteur du chargement")

@@ -30,6 +30,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel, create_engine
 
 from models import audit, indicators, resources, territory, users  # noqa: F401  (register tables)
+from models.audit import ImportBatch
 from models.resources import (
     Ambassador,
     CapacitySnapshot,
@@ -41,7 +42,7 @@ from models.resources import (
     RemediationStructure,
     fold_key,
 )
-from models.territory import Commune, StoreMeta
+from models.territory import Commune, Region, StoreMeta
 
 WRITE_WAIT_S = 120  # how long a write waits for another one (100,000 imported rows take a few seconds to write)
 DATA_VERSION_KEY = "data_version"
@@ -159,8 +160,10 @@ _UNIQUE_KEYS = {Referent: ([ReferentArea.referent_id], []), Event: ([EventSchool
                 Ambassador: ([], [Mobilisation.ambassador_id]),
                 RemediationStructure: ([CapacitySnapshot.structure_id], [])}
 _CHUNK = 5000
-# Nullable columns added to existing tables: (model, column). The next load of the reference data fills them.
-_ADDED_COLUMNS = [(Commune, "seat_rank")]
+# Nullable columns added to existing tables: (model, column). The next load of the reference data fills
+# seat_rank; a référent's dates stay empty (in post all along) until the référents are imported again.
+_ADDED_COLUMNS = [(Commune, "seat_rank"), (Referent, "start_date"), (Referent, "end_date"),
+                  (ImportBatch, "region_code")]
 
 
 def _unique_index(model):
@@ -183,9 +186,10 @@ def is_schema_outdated(engine: Engine | Connection) -> bool:
 def upgrade_schema(connection: Connection) -> None:
     """Bring a store created before the natural keys were unique up to date, in the caller's transaction.
 
-    Adds and fills the stored keys, adds the nullable columns of _ADDED_COLUMNS (empty until the reference
-    data is loaded again), removes exact duplicates of a key (two imports of one file at once wrote them;
-    the first row is kept) and creates the unique indexes. Running it again changes nothing.
+    Adds and fills the stored keys, adds the nullable columns of _ADDED_COLUMNS with their indexes (empty
+    until the reference data is loaded again; the loads' région filled when the store holds one), removes
+    exact duplicates of a key (two imports of one file at once wrote them; the first row is kept) and
+    creates the unique indexes. Running it again changes nothing.
     """
     inspector = inspect(connection)
     for model, key_column, source in _FOLDED_KEYS:
@@ -205,11 +209,28 @@ def upgrade_schema(connection: Connection) -> None:
             column = model.__table__.c[name]
             connection.exec_driver_sql(f"ALTER TABLE {model.__tablename__} ADD COLUMN {name} "
                                        f"{column.type.compile(connection.dialect)}")
+            for index in model.__table__.indexes:
+                if name in index.columns:
+                    index.create(connection)
+            if (model, name) == (ImportBatch, "region_code"):
+                _fill_batch_regions(connection)
     for model, (links, references) in _UNIQUE_KEYS.items():
         index = _unique_index(model)
         if index.name not in {existing["name"] for existing in inspector.get_indexes(model.__tablename__)}:
             _remove_duplicates(connection, model, list(index.columns), links, references)
             index.create(connection)
+
+
+def _fill_batch_regions(connection: Connection) -> None:
+    """Give the loads of a store older than ImportBatch.region_code their région, when it holds only one.
+
+    With several régions, which one an older load was for is not known: it stays empty (and is listed for every
+    région, models.queries.read_import_batches).
+    """
+    regions = connection.execute(select(Region.region_code)).scalars().all()
+    if len(regions) == 1:
+        connection.execute(update(ImportBatch.__table__).where(ImportBatch.__table__.c.region_code.is_(None))
+                           .values(region_code=regions[0]))
 
 
 def _remove_duplicates(connection: Connection, model, key: list, links: list, references: list) -> None:

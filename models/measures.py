@@ -6,13 +6,15 @@ computed the same way. The result is a wide table per level; `indicator_rows` tu
 into rows of the indicator store.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from models.coverage import _count_by_commune, referent_coverage, referent_fte_by_commune
+from models.coverage import _count_by_commune, referent_coverage, referent_fte_by_commune, referents_during
 from models.distance import nearest_distance_km
+from models.lists import is_school_reached, missing_sectors
+from models.schoolyear import school_year_bounds
 
 LEVELS = ("region", "departement", "epci", "zoning", "commune")
 LEVEL_LABELS = {"region": "Région", "departement": "Département", "epci": "EPCI", "zoning": "Zonage",
@@ -56,6 +58,7 @@ INDICATORS = _indicators(
     ("schools_per_referent", "Lycées par référent (ETP)", "lycées", 1, False, "référents"),
     ("uncovered_communes_count", "Communes sans référent", "communes", 0, False, "référents"),
     ("uncovered_schools_count", "Lycées sans référent", "lycées", 0, False, "référents"),
+    ("uncovered_population_count", "Habitants sans référent", "habitants", 0, False, "référents"),
     ("events_count", "Événements", "événements", 0, True, "événements"),
     ("participants_count", "Participants aux événements", "participants", 0, True, "événements"),
     ("events_per_10k", "Événements pour 10 000 habitants", "pour 10 000 hab.", 2, True, "événements"),
@@ -123,6 +126,9 @@ class CoverageInputs:
     dropouts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["departement_code", "value"]))
     sectors: tuple[str, ...] = ()
     region_code: str = "region"
+    # The school year measured: référents count only while in post during it (models.coverage.REFERENT_TIME_METHOD).
+    # None counts every référent in full (their dates ignored).
+    school_year: str | None = None
 
 
 def _commune_base(inputs: CoverageInputs, threshold_km: float) -> pd.DataFrame:
@@ -131,9 +137,9 @@ def _commune_base(inputs: CoverageInputs, threshold_km: float) -> pd.DataFrame:
     base = communes.set_index("commune_code")[["name", "departement_code", "epci_code", "population_count"]].copy()
     schools = inputs.schools.dropna(subset=["commune_code"])
     events = inputs.events
-    reached = set(events.school_uai.dropna()) | set(inputs.event_schools.get("uai", pd.Series(dtype=str)))
     base["schools_count"] = _count_by_commune(schools)
-    base["schools_reached_count"] = _count_by_commune(schools[schools.uai.isin(reached)])
+    base["schools_reached_count"] = _count_by_commune(schools[is_school_reached(schools, events,
+                                                                                 inputs.event_schools)])
     base["events_count"] = _count_by_commune(events)
     base["participants_count"] = _count_by_commune(
         events.assign(participants_count=events.participants_count.astype(float).fillna(0)), "participants_count")
@@ -189,6 +195,8 @@ def _aggregate(base: pd.DataFrame, inputs: CoverageInputs, level: str, coverage:
     result["uncovered_communes_count"] = (~rows.is_covered).groupby(rows.territory_code).sum()
     result["uncovered_schools_count"] = rows.schools_count.where(~rows.is_covered, 0).groupby(
         rows.territory_code).sum()
+    result["uncovered_population_count"] = rows.population_count.where(~rows.is_covered, 0).groupby(
+        rows.territory_code).sum()
     covering = _membership(coverage, inputs, level) if not coverage.empty else coverage.assign(territory_code=[])
     result["referent_count"] = _distinct_per_territory(covering, "id") if not covering.empty else 0
     result["sectors_without_ambassador_count"] = _sectors_missing(rows, inputs)
@@ -204,15 +212,9 @@ def _aggregate(base: pd.DataFrame, inputs: CoverageInputs, level: str, coverage:
 
 
 def _sectors_missing(rows: pd.DataFrame, inputs: CoverageInputs) -> pd.Series:
-    """How many of the région's trade sectors have no active ambassador in each territory."""
-    if not inputs.sectors:
-        return pd.Series(0, index=rows.territory_code.unique())
-    present = inputs.ambassadors[["commune_code", "sector"]].merge(rows[["commune_code", "territory_code"]],
-                                                                  on="commune_code")
-    present = present[present.sector.isin(inputs.sectors)].drop_duplicates(["territory_code", "sector"])
-    found = present.groupby("territory_code").size()
-    territories = pd.Index(rows.territory_code.unique())
-    return len(inputs.sectors) - found.reindex(territories, fill_value=0)
+    """How many of the région's trade sectors have no active ambassador in each territory (models.lists)."""
+    missing = missing_sectors(rows[["commune_code", "territory_code"]], inputs.ambassadors, inputs.sectors)
+    return missing.groupby("territory_code").size().reindex(pd.Index(rows.territory_code.unique()), fill_value=0)
 
 
 def _derive_rates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -253,7 +255,12 @@ def _coverage_index(frame: pd.DataFrame, region: pd.Series) -> pd.Series:
 
 def compute_measures(inputs: CoverageInputs, threshold_km: float = 20.0,
                      levels: tuple[str, ...] = LEVELS) -> dict[str, pd.DataFrame]:
-    """Every indicator of INDICATORS for each territory of each level: {level: wide DataFrame}."""
+    """Every indicator of INDICATORS for each territory of each level: {level: wide DataFrame}.
+
+    With a school year, only the référents in post during it count, their FTE prorated by days in post.
+    """
+    if inputs.school_year and not inputs.referents.empty:
+        inputs = replace(inputs, referents=referents_during(inputs.referents, *school_year_bounds(inputs.school_year)))
     base = _commune_base(inputs, threshold_km)
     coverage = (referent_coverage(inputs.communes, inputs.referents)[["id", "commune_code", "departement_code",
                                                                      "epci_code"]]

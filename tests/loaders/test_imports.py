@@ -34,7 +34,7 @@ from loaders.imports import (
     refused_rows,
     write_check,
 )
-from loaders.kinds import kind_of
+from loaders.kinds import KINDS, kind_of
 from loaders.places import Places, read_places
 from loaders.reading import FileRefused, RawTable
 from models.access import Viewer
@@ -489,7 +489,7 @@ def test_the_readme_documents_every_column_of_every_kind():
     from loaders.kinds import columns_markdown
 
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
-    for kind in KIND_NAMES:
+    for kind in KINDS:
         assert columns_markdown(kind) in readme, f"README : tableau des colonnes de « {kind} » à mettre à jour"
         assert f"Clé : {kind_of(kind).key_doc}." in readme, kind
 
@@ -502,14 +502,14 @@ def test_the_committed_templates_are_those_the_kinds_describe(tmp_path):
     from loaders.__main__ import write_templates
 
     write_templates(tmp_path)
-    for kind in KIND_NAMES:
+    for kind in KINDS:
         assert (TEMPLATES / f"{kind}.csv").read_bytes() == (tmp_path / f"{kind}.csv").read_bytes(), kind
         committed, fresh = (load_workbook(folder / f"{kind}.xlsx") for folder in (TEMPLATES, tmp_path))
         assert [list(r) for r in committed.active.iter_rows(values_only=True)] == [
             list(r) for r in fresh.active.iter_rows(values_only=True)], kind
         assert committed.active.title == fresh.active.title
     assert sorted(path.name for path in TEMPLATES.iterdir()) == sorted(
-        f"{kind}.{extension}" for kind in KIND_NAMES for extension in ("csv", "xlsx"))
+        f"{kind}.{extension}" for kind in KINDS for extension in ("csv", "xlsx"))
 
 @pytest.mark.parametrize("extension", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind", KIND_NAMES)

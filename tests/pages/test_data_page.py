@@ -30,7 +30,7 @@ def test_admin_picks_a_kind_and_sees_its_columns_and_templates(app_env, monkeypa
     assert [tab.label for tab in app.tabs] == ["Importer", "Exporter", "Sources et contenu"]
     picker = app.selectbox(key="import-kind")
     assert picker.options == ["Référents départementaux", "Événements info-métiers", "Ambassadeurs",
-                              "Places de remédiation", "Indicateurs"]
+                              "Places de remédiation", "Indicateurs", "Zonages"]
     picker.select("events").run()
     assert not app.exception
     columns = app.dataframe[0].value

@@ -1,0 +1,68 @@
+"""The Sources tab: each resource's load date is that of its own last import, the demo's while it is demo data.
+
+The store is a copy of conftest's Hauts-de-France demo store, of each test's own (imports write).
+"""
+
+import shutil
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from loaders.imports import import_file
+from models.db import get_engine
+from models.queries import read_import_batches, read_sources
+from tests.loaders.import_files import kind_csv
+
+REGION = "32"
+
+
+@pytest.fixture
+def store(demo_store_url, tmp_path) -> Iterator[Engine]:
+    copy = tmp_path / "store.db"
+    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
+    engine = get_engine(f"sqlite:///{copy}")
+    yield engine
+    engine.dispose()
+
+
+def _loaded(engine: Engine) -> dict[str, pd.Timestamp]:
+    sources = read_sources(engine, REGION)
+    return dict(zip(sources.what, pd.to_datetime(sources.loaded_at)))
+
+
+def _batch(engine: Engine, kind: str) -> pd.Timestamp:
+    batches = read_import_batches(engine)  # the store holds one région
+    return pd.to_datetime(batches[batches.kind == kind].started_at).max()
+
+
+def test_demo_resources_show_the_demo_load_date(store):
+    demo = _batch(store, "demo")
+    loaded = _loaded(store)
+    for what in ("Référents", "Événements", "Ambassadeurs", "Structures et places de remédiation"):
+        assert loaded[what] == demo, what
+
+
+def test_an_imported_kind_shows_its_import_date(store):
+    """Events imported after the demo: their line gives the import's date (it gave the demo's), the others the
+    demo's still."""
+    report = import_file(store, "events", kind_csv("events", [
+        {"Intitulé": "Forum des métiers", "Type": "Forum des métiers", "Date": "12/03/2026", "Commune": "Lille"}]),
+        "evenements.csv", REGION)
+    assert report.status == "ok"
+    sources = read_sources(store, REGION).set_index("what")
+    imported, demo = _batch(store, "events"), _batch(store, "demo")
+    assert imported > demo
+    assert pd.to_datetime(sources.loaded_at["Événements"]) == imported
+    assert sources.source["Événements"] == "Import de la région" and not sources.is_demo["Événements"]
+    assert pd.to_datetime(sources.loaded_at["Ambassadeurs"]) == demo
+
+
+def test_a_refused_import_is_no_load(store):
+    """A file refused as a whole wrote nothing: the ambassadors' line keeps the demo's date."""
+    report = import_file(store, "ambassadors", kind_csv("ambassadors", [{"Nom": "Sans courriel ni commune"}]),
+                         "ambassadeurs.csv", REGION)
+    assert report.status == "refusé"
+    assert pd.to_datetime(read_sources(store, REGION).set_index("what").loaded_at["Ambassadeurs"]) == _batch(
+        store, "demo")
