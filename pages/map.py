@@ -13,7 +13,7 @@ from views.choropleth import MapOverlay, map_payload, show_map
 from views.formatting import escape_markdown, format_number
 from views.maps import PointLayer, legend_classes
 from views.tables import format_cell, weakest_first
-from views.ui import guarded, page_context, page_header, table_with_downloads
+from views.ui import guarded, map_download, page_context, page_header, table_with_downloads
 
 LEVELS = ("departement", "epci", "zoning", "commune")
 LAYERS = {"events": "Événements", "ambassadors": "Ambassadeurs", "remediation": "Structures de remédiation",
@@ -115,6 +115,9 @@ def map_section() -> None:
     method = f" {COMMUNE_METHOD}" if level == "commune" else ""
     st.caption("Survolez un territoire pour voir sa valeur, cliquez pour afficher ses chiffres ; la légende, en bas "
                f"à droite, donne les classes de couleur.{secret}{method}")
+    map_download(context, read.shapes(context.database_url, context.region_code, level), values, measure,
+                 LEVEL_LABELS[level], f"maillage-carte-{level}-{measure.code}-{context.school_year}", key="map-png",
+                 white_zone_km=settings.white_zone_km)
     code = st.session_state.get(f"map-clicked-{level}")
     if code in set(values.territory_code):
         row = values.set_index("territory_code").loc[code]

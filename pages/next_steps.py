@@ -8,7 +8,7 @@ from models.measures import INDICATORS
 from models.settings import get_settings
 from views.formatting import escape_markdown, format_number
 from views.maps import PointLayer, coverage_map
-from views.ui import page_context, page_header, table_with_downloads
+from views.ui import map_download, page_context, page_header, table_with_downloads
 
 RESOURCES = {"event": "un événement", "ambassador": "une intervention d'ambassadeur",
              "remediation": "une place de remédiation"}
@@ -58,6 +58,8 @@ fmap = coverage_map(shapes, values, measure, [PointLayer(
     "Lieux proposés", picks.assign(label=picks["rank"].astype(str) + ". " + picks.name), "#d7301f",
     clustered=False, radius=9)], settings.tile_url, settings.tile_attribution, "Commune")
 st_folium(fmap, key=f"next-map-{resource}", height=560, use_container_width=True, returned_objects=[])
+map_download(context, shapes, values, measure, "Commune", f"maillage-ou-agir-carte-{resource}-{context.school_year}",
+             key="next-map-png")
 st.caption(f"Fond : {measure.label.lower()} (plus foncé = plus proche). Points rouges : lieux proposés.")
 table_with_downloads(picks, {
     "rank": ("Rang", 0), "commune_code": ("Code commune", None), "name": ("Commune", None),

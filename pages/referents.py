@@ -7,7 +7,7 @@ from loaders import read
 from models.coverage import referent_loads, uncovered_communes
 from views.charts import bar_chart
 from views.formatting import format_number
-from views.ui import page_context, page_header, table_with_downloads
+from views.ui import page_context, page_header, show_chart, table_with_downloads
 
 context = page_context()
 page_header("Référents départementaux", context, ("referents",))
@@ -32,7 +32,11 @@ cols[1].metric("Équivalents temps plein", format_number(loads.fte.sum(), 1))
 cols[2].metric("Habitants par ETP", format_number(loads.population_count.sum() / max(loads.fte.sum(), 0.01)))
 
 st.subheader("Charge de chaque référent")
-st.altair_chart(bar_chart(loads, "label", "population_count", "Référent", "Habitants couverts"), width="stretch")
+show_chart(bar_chart(loads, "label", "population_count", "Référent", "Habitants couverts"),
+           f"maillage-charge-referents-{context.school_year}", key="referents-chart",
+           title="Habitants couverts par chaque référent",
+           personal=f"Charge des référents, par nom ({context.departement_code or 'région'})"
+           if names.notna().any() else None)
 table_with_downloads(loads, {
     "label": ("Référent", None), "email": ("Courriel", None), "phone": ("Téléphone", None),
     "departements": ("Départements", None), "epci_count": ("EPCI attribués", 0), "fte": ("ETP", 1),

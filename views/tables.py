@@ -1,8 +1,12 @@
 """Table builders: French column labels and formats for screen, raw values for downloads."""
 
 import io
+from datetime import date, datetime, time
 
+import numpy as np
 import pandas as pd
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from models.disclosure import HIDDEN, hidden_labels
 from models.measures import INDICATORS, Indicator
@@ -10,6 +14,12 @@ from views.formatting import format_date, format_number
 from views.maps import displayed_values
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a download table carries in `frame.attrs` so that its files show figures as the screen does:
+DECIMALS = "decimals"  # {French column label: decimals shown on screen}, set by export_frame
+ROW_DECIMALS = "row_decimals"  # [decimals of each row], for tables with one indicator per row
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+MAX_COLUMN_WIDTH = 60  # characters
 
 
 def display_table(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]]) -> pd.DataFrame:
@@ -40,7 +50,11 @@ def format_cell(row: pd.Series, column: str, decimals: int = 0) -> str:
 
 
 def export_frame(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]]) -> pd.DataFrame:
-    """Columns renamed in French, values kept raw (numbers stay numbers; a hidden small count reads "< 5")."""
+    """Columns renamed in French, values kept raw (numbers stay numbers; a hidden small count reads "< 5").
+
+    The decimals each column shows on screen go along in `attrs["decimals"]` ({French label: decimals}):
+    `to_csv_bytes` and `to_xlsx_bytes` write the figures with them.
+    """
     kept = [c for c in columns if c in frame.columns]
     raw = frame[kept].copy()
     for column in kept:
@@ -48,7 +62,9 @@ def export_frame(frame: pd.DataFrame, columns: dict[str, tuple[str, int | None]]
         if hidden is not None and hidden.notna().any():
             raw[column] = pd.Series([label if isinstance(label, str) else int(v) if float(v).is_integer() else v
                                      for label, v in zip(hidden, raw[column])], index=raw.index, dtype=object)
-    return raw.rename(columns={c: columns[c][0] for c in kept}).reset_index(drop=True)
+    raw = raw.rename(columns={c: columns[c][0] for c in kept}).reset_index(drop=True)
+    raw.attrs[DECIMALS] = {columns[c][0]: columns[c][1] for c in kept if columns[c][1] is not None}
+    return raw
 
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
@@ -70,13 +86,64 @@ def _spreadsheet_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM."""
+def to_csv_bytes(frame: pd.DataFrame, decimals: dict[str, int] | None = None,
+                 row_decimals: list[int | None] | None = None) -> bytes:
+    """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM.
+
+    Figures are written with the decimals shown on screen (`decimals` by column, `row_decimals` by row;
+    by default those `export_frame` put in `frame.attrs`); a figure without declared decimals is written
+    as it is, a whole one without decimals (a count reads "12", never "12,0").
+    """
+    decimals, row_decimals = _declared_decimals(frame, decimals, row_decimals)
     safe = _spreadsheet_ready(frame)
     for column in safe.columns:
-        if safe[column].map(lambda v: hasattr(v, "strftime")).any():
-            safe[column] = safe[column].map(format_date)
+        values = safe[column]
+        if values.map(lambda v: hasattr(v, "strftime")).any():
+            safe[column] = values.map(format_date)
+        elif values.map(_is_number).any():
+            safe[column] = [_csv_number(v, _decimals_of(column, row, decimals, row_decimals)) if _is_number(v)
+                            else v for row, v in enumerate(values)]
     return safe.to_csv(sep=";", index=False, decimal=",", encoding="utf-8-sig").encode("utf-8-sig")
+
+
+def _declared_decimals(frame: pd.DataFrame, decimals: dict[str, int] | None,
+                       row_decimals: list[int | None] | None) -> tuple[dict[str, int], list[int | None]]:
+    """The decimals given, else those the frame carries in its attrs."""
+    return (frame.attrs.get(DECIMALS, {}) if decimals is None else decimals,
+            frame.attrs.get(ROW_DECIMALS, []) if row_decimals is None else row_decimals)
+
+
+def _decimals_of(column, row: int, decimals: dict[str, int], row_decimals: list[int | None]) -> int | None:
+    """The decimals a cell is shown with: its column's, else its row's, else None (not declared)."""
+    if column in decimals:
+        return decimals[column]
+    return row_decimals[row] if row < len(row_decimals) else None
+
+
+def _is_number(value) -> bool:
+    """A figure (not a boolean, not missing)."""
+    return (isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+            and not pd.isna(value))
+
+
+def _csv_number(value, decimals: int | None) -> str:
+    """A figure as French Excel reads it: decimal comma, no thousands separator."""
+    number = float(value)
+    if decimals is not None:
+        text = f"{number:.{decimals}f}"
+    elif number.is_integer():
+        text = str(int(number))
+    else:
+        text = np.format_float_positional(number, trim="-")
+    return text.replace(".", ",")
+
+
+def number_format(decimals: int) -> str:
+    """The Excel number format of a figure shown with `decimals` decimals, thousands grouped: "#,##0.00".
+
+    French Excel shows it as the screen does ("12 345,68"): the separators are the reader's own.
+    """
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
 def _local_times(frame: pd.DataFrame) -> pd.DataFrame:
@@ -91,12 +158,45 @@ def _local_times(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Données") -> bytes:
-    """An XLSX workbook of one sheet."""
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "Données", decimals: dict[str, int] | None = None,
+                  row_decimals: list[int | None] | None = None) -> bytes:
+    """An XLSX workbook of one sheet that French Excel shows as the screen does.
+
+    Numbers stay numbers, with a cell format: the decimals shown on screen (`decimals` by column,
+    `row_decimals` by row, by default those `export_frame` put in `frame.attrs`), thousands grouped:
+    "#,##0" for a count, "#,##0.00" for a rate with two decimals; figures without declared decimals keep
+    Excel's general format. Dates read dd/mm/yyyy, date-times dd/mm/yyyy hh:mm (Paris time). Hidden
+    small counts stay text (« < 5 »). The header row is bold and frozen, columns as wide as their text.
+    """
+    decimals, row_decimals = _declared_decimals(frame, decimals, row_decimals)
+    ready = _spreadsheet_ready(frame)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        _spreadsheet_ready(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
+        ready.to_excel(writer, sheet_name=sheet_name[:31], index=False, freeze_panes=(1, 0))
+        _format_sheet(writer.sheets[sheet_name[:31]], ready, decimals, row_decimals)
     return buffer.getvalue()
+
+
+def _format_sheet(sheet, frame: pd.DataFrame, decimals: dict[str, int], row_decimals: list[int | None]) -> None:
+    """Bold header, number and date formats cell by cell, column widths fitted to what French Excel shows."""
+    for position, column in enumerate(frame.columns, start=1):
+        header = sheet.cell(row=1, column=position)
+        header.font = Font(bold=True)
+        widths = [len(str(column))]
+        cells = [sheet.cell(row=row, column=position) for row in range(2, len(frame) + 2)]
+        moments = [c.value for c in cells if isinstance(c.value, datetime)]
+        date_format = DATETIME_FORMAT if any(m.time() != time(0) for m in moments) else DATE_FORMAT
+        for row, cell in enumerate(cells):
+            value = cell.value
+            if isinstance(value, (date, datetime)):
+                cell.number_format = date_format
+                widths.append(len(date_format))
+            elif _is_number(value) and (places := _decimals_of(column, row, decimals, row_decimals)) is not None:
+                cell.number_format = number_format(places)
+                widths.append(len(format_number(value, places)))
+            elif value is not None:
+                widths.append(len(str(value)))
+        sheet.column_dimensions[get_column_letter(position)].width = min(MAX_COLUMN_WIDTH, max(widths) + 2)
 
 
 RATING_COLOURS = {"cible": "#c7e9c0", "moyenne": "#fff3b0", "faible": "#fcbba1"}
@@ -116,7 +216,10 @@ def rated_table(shown: pd.DataFrame, ratings: pd.DataFrame):
 
 
 def comparison_table(columns: dict[str, pd.Series], indicators: dict, raw: bool = False) -> pd.DataFrame:
-    """Indicators as rows, compared territories (or years) as columns; French formats unless `raw`."""
+    """Indicators as rows, compared territories (or years) as columns; French formats unless `raw`.
+
+    A `raw` table carries each row's decimals in `attrs["row_decimals"]`, for its downloads.
+    """
     rows = []
     for key, indicator in indicators.items():
         row = {"Indicateur": indicator.label}
@@ -127,7 +230,10 @@ def comparison_table(columns: dict[str, pd.Series], indicators: dict, raw: bool 
             else:
                 row[title] = value if raw else format_number(value, indicator.decimals)
         rows.append(row)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    if raw:
+        table.attrs[ROW_DECIMALS] = [indicator.decimals for indicator in indicators.values()]
+    return table
 
 
 def weakest_first(frame: pd.DataFrame, indicator: Indicator | str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Streamlit pieces every page shares: the page context, the demo banner, tables with downloads.
+"""Streamlit pieces every page shares: the page context, the demo banner, tables, charts and maps with downloads.
 
 Defaults of the shared filters live here, in one place (app.py draws the widgets).
 """
@@ -9,15 +9,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+import altair as alt
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
 from loaders import read
 from models.access import Viewer, local_viewer
+from models.measures import Indicator
 from models.schoolyear import school_year_label
 from models.settings import get_settings
 from models.users import normalize_email, viewer_for
-from views.formatting import escape_markdown, format_number
+from views.charts import chart_png, chart_svg
+from views.deck import SOURCE, MapSpec, map_png
+from views.formatting import escape_markdown, format_date, format_number
 from views.tables import display_table, export_frame, to_csv_bytes, to_xlsx_bytes
 
 ALL = ""
@@ -195,6 +200,8 @@ def table_height(frame: pd.DataFrame, height: int | None) -> int | str:
 def download_buttons(raw: pd.DataFrame, file_stem: str, key: str, personal: str | None = None) -> None:
     """CSV (`;`, UTF-8 BOM) and XLSX downloads of a table.
 
+    Figures are written with the decimals the frame carries in its attrs (views.tables.export_frame and
+    comparison_table put them there), so that French Excel shows them as the screen does.
     With `personal` (what the table holds, in French), each download goes to the access log: a callback
     of the click, which Streamlit runs at the start of the rerun the click causes.
     """
@@ -210,3 +217,61 @@ def download_buttons(raw: pd.DataFrame, file_stem: str, key: str, personal: str 
     right.download_button("Télécharger (Excel)", functools.partial(to_xlsx_bytes, raw), f"{file_stem}.xlsx",
                           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}-xlsx",
                           **logged)
+
+
+def _export_logging(personal: str | None, rows_count: int) -> dict:
+    """The download's click: logged in the access log for a file with personal data, else no rerun at all."""
+    if not personal:
+        return {"on_click": "ignore"}
+    from views.audit import log_personal_export  # (views.audit builds on this module)
+
+    return {"on_click": log_personal_export, "args": (page_context(), personal, rows_count)}
+
+
+def show_chart(chart: alt.TopLevelMixin, file_stem: str, key: str, title: str | None = None,
+               height: int | None = None, personal: str | None = None) -> None:
+    """An Altair chart on screen, with PNG and SVG downloads drawn on the server when clicked.
+
+    `title` heads the downloaded pictures (the screen has its own heading), with the scope and the school
+    year under it. `personal` names, in French, a chart that shows people (référents by name): each of
+    its downloads goes to the access log, as a table's does.
+    """
+    st.altair_chart(chart, width="stretch", **({"height": height} if height else {}))
+    context = page_context()
+    exported = chart.properties(title=alt.TitleParams(
+        title, subtitle=f"{context.scope_label} · année scolaire {context.school_year.replace('-', '–')}",
+        anchor="start")) if title else chart
+    logged = _export_logging(personal, len(chart.data) if isinstance(chart.data, pd.DataFrame) else 0)
+    row = st.container(horizontal=True, key=f"{key}-downloads")
+    # Built when clicked (deferred downloads): drawing a chart takes a tenth of a second, the first one more.
+    row.download_button("Graphique (PNG)", functools.partial(chart_png, exported), f"{file_stem}.png", "image/png",
+                        key=f"{key}-png", icon=":material/download:", **logged)
+    row.download_button("Graphique (SVG)", functools.partial(chart_svg, exported), f"{file_stem}.svg",
+                        "image/svg+xml", key=f"{key}-svg", icon=":material/download:", **logged)
+
+
+def map_credit(context: PageContext) -> str:
+    """Source and date written on a downloaded map, as the CODIR deck writes them."""
+    demo = read.demo_counts(context.database_url, context.region_code)
+    stamp = read.computed_at(context.database_url, context.region_code, context.school_year)
+    year = f"année scolaire {context.school_year.replace('-', '–')}"
+    when = (f"Données au {format_date(datetime.fromisoformat(stamp[:19]).date())}, {year}" if stamp
+            else year.capitalize())
+    return f"{SOURCE}{' (données de démonstration)' if any(demo.values()) else ''}. {when}."
+
+
+def map_download(context: PageContext, shapes: gpd.GeoDataFrame, values: pd.DataFrame, measure: Indicator,
+                 level_label: str, file_stem: str, key: str, white_zone_km: float | None = None) -> None:
+    """« Télécharger la carte (PNG) »: the choropleth of `measure`, drawn on the server when clicked.
+
+    `values` are the measures as the page shows them (read for the viewer: a hidden small count is drawn
+    « Secret statistique »); `shapes` are cut to their territories. `white_zone_km`, as the screen's map
+    has it, makes the zone blanche threshold a class of a distance. Legend, km scale, source and data date
+    as in the CODIR deck (views.deck.map_png).
+    """
+    spec = MapSpec(shapes[shapes.territory_code.isin(values.territory_code)], values, measure, level_label,
+                   white_zone_km=white_zone_km)
+    # Drawing takes about a second (more for 3,800 communes): only when clicked, and without rerunning the page.
+    st.container(key=f"{key}-download").download_button(
+        "Télécharger la carte (PNG)", functools.partial(map_png, spec, map_credit(context)), f"{file_stem}.png",
+        "image/png", key=key, icon=":material/download:", on_click="ignore")

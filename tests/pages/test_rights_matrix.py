@@ -12,6 +12,7 @@ import zipfile
 
 import pandas as pd
 import pytest
+from PIL import Image
 from streamlit.elements.widgets.button import ButtonMixin
 from streamlit.testing.v1 import AppTest
 
@@ -58,7 +59,12 @@ def downloads(monkeypatch) -> list[tuple[str, bytes]]:
 
 
 def file_text(name: str, content: bytes) -> str:
-    """What a downloaded file says, as text (an XLSX's shared strings and cells too)."""
+    """What a downloaded file says, as text (an XLSX's shared strings and cells too, a PNG's text chunks).
+
+    A PNG's pixels are compressed bytes, not text: read as text, they can spell anything (« N@T.11 »).
+    """
+    if content.startswith(b"\x89PNG"):
+        return "\n".join(f"{key}: {value}" for key, value in Image.open(io.BytesIO(content)).text.items())
     if content[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             return "\n".join(archive.read(n).decode("utf-8", "ignore") for n in archive.namelist()

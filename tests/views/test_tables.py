@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from models.measures import INDICATORS
 from tests.fixtures import tiny_events
 from views.formatting import (
     NARROW_NBSP,
@@ -19,7 +20,15 @@ from views.formatting import (
     format_number,
     format_percent,
 )
-from views.tables import display_table, export_frame, neutralise_formulas, to_csv_bytes, to_xlsx_bytes
+from views.tables import (
+    comparison_table,
+    display_table,
+    export_frame,
+    neutralise_formulas,
+    number_format,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 
 BOM = b"\xef\xbb\xbf"
 HOSTILE = ["=SUM(A1)", "+33 6 00 00 00 00", "-1", "@x"]
@@ -151,7 +160,7 @@ def test_csv_neutralises_formulas_but_not_numbers():
     frame = pd.DataFrame({"text": HOSTILE, "number": [-1, -2.5, 3, 4]})
     rows = read_csv(to_csv_bytes(frame))[1:]
     assert [row[0] for row in rows] == ["'=SUM(A1)", "'+33 6 00 00 00 00", "'-1", "'@x"]
-    assert [row[1] for row in rows] == ["-1,0", "-2,5", "3,0", "4,0"]
+    assert [row[1] for row in rows] == ["-1", "-2,5", "3", "4"]  # whole figures without ",0"
 
 
 def test_xlsx_neutralises_formulas_but_not_numbers():
@@ -187,6 +196,100 @@ def test_xlsx_keeps_dates_and_naive_datetimes():
 def test_csv_dates_of_aware_datetimes_are_paris_dates_like_the_xlsx():
     frame = pd.DataFrame({"started_at": pd.to_datetime([datetime(2026, 1, 15, 23, 30, tzinfo=UTC)])})
     assert read_csv(to_csv_bytes(frame))[1] == ["16/01/2026"]
+
+
+# --- French number formats in the files -----------------------------------------------------------------------------
+
+# A table as a page declares it: counts (0 decimals), a rate with 2 decimals, a distance with 1, a date, a date-time.
+SCREEN_COLUMNS = {"name": ("Commune", None), "population_count": ("Habitants", 0),
+                  "events_per_10k": ("Événements / 10 000 hab.", 2), "event_distance_km": ("Distance (km)", 1),
+                  "start_date": ("Date", None), "loaded_at": ("Chargé le", None)}
+
+
+def screen_frame() -> pd.DataFrame:
+    return pd.DataFrame({"name": ["Lille", "Wimille"], "population_count": [12345.0, 4.0],
+                         "events_per_10k": [2.345678, 0.5], "event_distance_km": [12.25, 0.0],
+                         "start_date": [date(2026, 3, 5), date(2025, 10, 14)],
+                         "loaded_at": [datetime(2026, 3, 5, 9, 15), datetime(2026, 3, 6, 0, 0)]})
+
+
+def sheet_of(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data)).active
+
+
+def test_number_format_has_the_decimals_of_the_screen():
+    assert [number_format(d) for d in (0, 1, 2)] == ["#,##0", "#,##0.0", "#,##0.00"]
+
+
+def test_xlsx_numbers_stay_numbers_with_the_formats_of_the_screen():
+    sheet = sheet_of(to_xlsx_bytes(export_frame(screen_frame(), SCREEN_COLUMNS)))
+    assert [c.value for c in sheet[1]] == ["Commune", "Habitants", "Événements / 10 000 hab.", "Distance (km)", "Date",
+                                           "Chargé le"]
+    lille = sheet[2]
+    assert [c.value for c in lille[1:4]] == [12345, 2.345678, 12.25]  # raw values, not rounded text
+    assert {c.data_type for c in lille[1:4]} == {"n"}
+    assert [c.number_format for c in lille] == ["General", "#,##0", "#,##0.00", "#,##0.0", "dd/mm/yyyy",
+                                                "dd/mm/yyyy hh:mm"]
+    assert lille[4].value == datetime(2026, 3, 5) and lille[5].value == datetime(2026, 3, 5, 9, 15)
+    assert sheet["F3"].number_format == "dd/mm/yyyy hh:mm"  # midnight in a column of times keeps its time
+
+
+def test_xlsx_header_bold_and_frozen_and_columns_fitted():
+    sheet = sheet_of(to_xlsx_bytes(export_frame(screen_frame(), SCREEN_COLUMNS)))
+    assert all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEF"}
+    assert widths["C"] >= len("Événements / 10 000 hab.") and widths["B"] >= len("Habitants")
+    assert widths["A"] < widths["C"] <= 60
+    long = to_xlsx_bytes(pd.DataFrame({"Texte": ["x" * 300]}))
+    assert sheet_of(long).column_dimensions["A"].width == 60
+
+
+def test_xlsx_dates_only_column_reads_dd_mm_yyyy():
+    frame = pd.DataFrame({"Relevé": pd.to_datetime(["2026-01-01", "2026-02-01"])})
+    assert {c.number_format for c in sheet_of(to_xlsx_bytes(frame))["A"][1:]} == {"dd/mm/yyyy"}
+
+
+def test_xlsx_hidden_small_counts_stay_text_beside_formatted_numbers():
+    frame = pd.DataFrame({"epci": ["A", "B", "C"], "ambassadors_count": [np.nan, 12.0, np.nan],
+                          "ambassadors_count__hidden": ["< 5", None, "secret"]})
+    exported = export_frame(frame, {"epci": ("EPCI", None), "ambassadors_count": ("Ambassadeurs", 0)})
+    cells = sheet_of(to_xlsx_bytes(exported))["B"][1:]
+    assert [c.value for c in cells] == ["< 5", 12, "secret"]
+    assert [c.data_type for c in cells] == ["s", "n", "s"]
+    assert cells[1].number_format == "#,##0"
+    assert read_csv(to_csv_bytes(exported))[1:] == [["A", "< 5"], ["B", "12"], ["C", "secret"]]
+
+
+def test_explicit_decimals_win_over_the_frame_attrs():
+    frame = pd.DataFrame({"Taux": [0.123456]})
+    assert sheet_of(to_xlsx_bytes(frame, decimals={"Taux": 3}))["A2"].number_format == "#,##0.000"
+    assert read_csv(to_csv_bytes(frame, decimals={"Taux": 3}))[1] == ["0,123"]
+
+
+def test_figures_without_declared_decimals_keep_the_general_format():
+    sheet = sheet_of(to_xlsx_bytes(pd.DataFrame({"Ligne": [2026, 12], "Valeur": [1.5, 2.0]})))
+    assert [c.number_format for c in sheet[2]] == ["General", "General"]
+
+
+def test_csv_counts_never_read_12_0_and_rates_have_the_decimals_of_the_screen():
+    frame = screen_frame().assign(population_count=[12345.0, np.nan])  # a float column of whole counts
+    rows = read_csv(to_csv_bytes(export_frame(frame, SCREEN_COLUMNS)))
+    assert rows[1][:4] == ["Lille", "12345", "2,35", "12,2"]  # 12.25 -> 12,2 as the screen's format_number does
+    assert rows[2][:4] == ["Wimille", "", "0,50", "0,0"]
+    assert rows[1][1] == display_table(frame, SCREEN_COLUMNS)["Habitants"][0].replace("\u202f", "")
+
+
+def test_comparison_downloads_show_each_indicator_with_its_decimals():
+    indicators = {key: INDICATORS[key] for key in ("population_count", "events_per_10k", "ambassadors_count")}
+    columns = {"Nord": pd.Series({"population_count": 2600000.0, "events_per_10k": 1.23456,
+                                  "ambassadors_count": np.nan, "ambassadors_count__hidden": "< 5"})}
+    raw = comparison_table(columns, indicators, raw=True)
+    cells = sheet_of(to_xlsx_bytes(raw))["B"][1:]
+    assert [c.value for c in cells] == [2600000, 1.23456, "< 5"]
+    assert [c.number_format for c in cells[:2]] == ["#,##0", number_format(INDICATORS["events_per_10k"].decimals)]
+    assert [row[1] for row in read_csv(to_csv_bytes(raw))[1:]] == [
+        "2600000", f"{1.23456:.{INDICATORS['events_per_10k'].decimals}f}".replace(".", ","), "< 5"]
 
 
 @pytest.mark.parametrize("text", ["![](http://example.test/x.png)", "[lien](http://example.test)", ":red[rouge]",
