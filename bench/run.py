@@ -19,8 +19,9 @@
   colours are drawn (map_filter_s), a click on a commune until its figures show (map_click_s). What
   is counted, exactly: bench/map_bench.py. `--only map` runs just these; `--app-dir` serves another
   checkout of the app (a `git worktree` of an earlier commit, for "before" figures).
-- deck_region_s: the Hauts-de-France CODIR deck (PowerPoint, every topic with its map) built from the
-  demo store (reading the measures, drawing the maps, writing the file); `--only deck` runs just this.
+- deck_region_s: the Hauts-de-France CODIR deck (PowerPoint, every topic with its map, place names and
+  scale bar, the changes since the previous school year with its chart) built from the demo store
+  (reading both years' measures, drawing the maps and chart, writing the file); `--only deck` runs just this.
 """
 
 import argparse

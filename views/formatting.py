@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pandas as pd
 
 NARROW_NBSP = "\u202f"
+NO_DATA = "pas de données"  # a school year without data: never shown as zeros
 # ASCII punctuation Markdown (and Streamlit's directives: :red[…], :material/…:, $…$) could read as markup.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'^])")
 # Streamlit turns http://…, www.… and a@b.fr into links even when escaped: an invisible word joiner
@@ -57,3 +58,13 @@ def format_date(value) -> str:
     if isinstance(value, (date, datetime)):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+def year_label(school_year: str) -> str:
+    """A school year as written in French: "2024-2025" -> "2024–2025"."""
+    return school_year.replace("-", "–")
+
+
+def in_school_year(school_year: str, current_year: str) -> str:
+    """« cette année » for the current school year, « en 2024–2025 » for another one (sentences name a past year)."""
+    return "cette année" if school_year == current_year else f"en {year_label(school_year)}"

@@ -19,12 +19,11 @@ from models.disclosure import HIDDEN
 from models.gaps import find_gaps
 from models.measures import INDICATORS
 from views.charts import FRENCH_NUMBER, bar_chart
-from views.formatting import escape_markdown, format_number, format_percent
+from views.formatting import NO_DATA, escape_markdown, format_number, format_percent, year_label
 from views.gaps import gap_sentences
 from views.maps import coverage_map
 from views.tables import format_cell
 
-NO_DATA = "pas de données"
 PRINT_ALL_KEY = "presentation_print_all"
 TOPIC_KEY = "presentation_topic"
 TOPIC_PARAM = "sujet"  # the topic's number in the address, so that a link opens the topic shown
@@ -40,7 +39,7 @@ PRESENTATION_CSS = """<style>
   @page { size: A4 landscape; margin: 10mm; }
   [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
   [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], header,
-  .stButton, .stToggle, .st-key-presentation-frame { display: none !important; }
+  .stButton, .stDownloadButton, .stToggle, .st-key-presentation-frame { display: none !important; }
   html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], .stMain,
   [data-testid="stMainBlockContainer"] {
     overflow: visible !important; height: auto !important; min-height: 0 !important; position: static !important;
@@ -100,11 +99,6 @@ class Scope:
     tile_attribution: str = ""
 
 
-def year_label(school_year: str) -> str:
-    """"2025-2026" as written in French: "2025–2026"."""
-    return school_year.replace("-", "–")
-
-
 def _worst(parts: pd.DataFrame, column: str) -> pd.Series | None:
     """The part worst off on an indicator (figures hidden or missing left out), or None."""
     values = pd.to_numeric(parts[column], errors="coerce").dropna()
@@ -130,12 +124,12 @@ def _bar(parts: pd.DataFrame, column: str, part_label: str, colour: str) -> alt.
     return chart.properties(height=min(CHART_HEIGHT, max(140, 34 * len(parts))))
 
 
-def _delta(now, before, decimals: int = 0) -> str | None:
+def change_label(now, before, decimals: int = 0) -> str | None:
     """"+12" or "-3,5" (st.metric colours it), or None when either figure is missing or hidden."""
     if now is None or before is None or pd.isna(now) or pd.isna(before):
         return None
-    change = float(now) - float(before)
-    return ("+" if change > 0 else "") + format_number(change, decimals)
+    change = round(float(now) - float(before), decimals)
+    return "0" if change == 0 else ("+" if change > 0 else "") + format_number(change, decimals)  # "0": grey
 
 
 def overview_slide(scope: Scope) -> Slide:
@@ -226,7 +220,9 @@ def gaps_slide(scope: Scope) -> Slide:
     """The biggest gaps in sentences, and the distance to the nearest event by EPCI (zone blanche in orange)."""
     row = scope.row
     sentences = gap_sentences(find_gaps(row, scope.departements, scope.epci, scope.white_zone_km,
-                                        scope.sectors_count), count=GAPS_SHOWN)
+                                        scope.sectors_count), count=GAPS_SHOWN,
+                              scope_label="du département" if scope.part_label == "EPCI" else "de la région",
+                              year_label=f"en {year_label(scope.school_year)}")
     km = format_number(scope.white_zone_km)
     return Slide("gaps", "Les plus grands manques", [
         Figure(f"Habitants à plus de {km} km d'un événement", format_number(row.event_white_zone_population_count)),
@@ -272,7 +268,7 @@ def changes_slide(scope: Scope, last_year: str) -> Slide:
             Figure(label, format_cell(row, column), help=f"{year_label(last_year)} : {NO_DATA}")
             for column, label in CHANGES.items()],
             f"Année scolaire {year_label(last_year)} : {NO_DATA}, la comparaison n'est pas possible.")
-    figures = [Figure(label, format_cell(row, column), _delta(row.get(column), last.get(column)),
+    figures = [Figure(label, format_cell(row, column), change_label(row.get(column), last.get(column)),
                       f"{year_label(last_year)} : {format_cell(last, column)}", INDICATORS[column].is_higher_better)
                for column, label in CHANGES.items()]
     change = float(row.events_count) - float(last.events_count)
