@@ -14,7 +14,7 @@ from models.settings import get_settings
 from views.charts import bar_chart
 from views.formatting import format_number
 from views.tables import format_cell
-from views.ui import page_context, page_header, table_with_downloads
+from views.ui import page_context, page_header, show_chart, table_with_downloads
 
 context = page_context()
 page_header("Ambassadeurs métiers", context, ("ambassadors",))
@@ -27,12 +27,14 @@ def charts(by_sector, by_channel) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Par filière**")
-        st.altair_chart(bar_chart(by_sector, "sector", "ambassadors_count", "Filière", "Ambassadeurs", "#31a354"),
-                        width="stretch")
+        show_chart(bar_chart(by_sector, "sector", "ambassadors_count", "Filière", "Ambassadeurs", "#31a354"),
+                   f"maillage-ambassadeurs-filiere-{context.school_year}", key="ambassadors-sector-chart",
+                   title="Ambassadeurs actifs par filière")
     with right:
         st.markdown("**Par canal de recrutement**")
-        st.altair_chart(bar_chart(by_channel, "recruitment_channel", "ambassadors_count", "Canal", "Ambassadeurs",
-                                  "#74c476"), width="stretch")
+        show_chart(bar_chart(by_channel, "recruitment_channel", "ambassadors_count", "Canal", "Ambassadeurs",
+                             "#74c476"), f"maillage-ambassadeurs-canal-{context.school_year}",
+                   key="ambassadors-channel-chart", title="Ambassadeurs actifs par canal de recrutement")
 
 
 def people_list() -> None:
@@ -105,7 +107,31 @@ def counts_only() -> None:
                              key="ambassadors-places")
 
 
+def missing_sectors() -> None:
+    """Trade sectors no active ambassador works in, by département and by EPCI: aggregates, for every role."""
+    year = context.school_year.replace("-", "–")
+    st.subheader("Filières sans ambassadeur")
+    st.caption(f"Départements et EPCI où des filières du réseau "
+               f"({len(read.sectors(context.database_url, context.region_code))}) n'ont aucun ambassadeur actif en "
+               f"{year}, avec ces filières (l'indicateur « Filières sans ambassadeur ») ; un EPCI à cheval sur deux "
+               "départements compte en entier.")
+    columns = {"territory_code": ("Code", None), "name": ("Territoire", None),
+               "missing_sectors_count": ("Filières manquantes", 0),
+               "missing_sectors": ("Filières sans ambassadeur", None)}
+    levels = {"epci": "Par EPCI", "departement": "Par département"} if context.departement_code else {
+        "departement": "Par département", "epci": "Par EPCI"}  # one's own EPCI first, within a département
+    for tab, level in zip(st.tabs(list(levels.values())), levels):
+        with tab:
+            table_with_downloads(read.sectors_without_ambassador(*args, level, context.departement_code,
+                                                                 context.school_year), columns,
+                                 f"maillage-filieres-sans-ambassadeur-{level}-{context.school_year}",
+                                 key=f"ambassadors-missing-{level}", height=420,
+                                 empty_message=f"Chaque filière a au moins un ambassadeur actif en {year} dans "
+                                               f"chaque {'EPCI' if level == 'epci' else 'département'}.")
+
+
 if context.viewer.sees_detail_in(context.departement_code):
     people_list()
 else:
     counts_only()
+missing_sectors()

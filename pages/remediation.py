@@ -4,9 +4,10 @@ import streamlit as st
 
 from loaders import read
 from models.coverage import count_by
+from models.lists import structures_with_free_places
 from views.charts import bar_chart, monthly_chart
-from views.formatting import escape_markdown, format_number, format_percent
-from views.ui import page_context, page_header, table_with_downloads
+from views.formatting import escape_markdown, format_date, format_number, format_percent
+from views.ui import page_context, page_header, show_chart, table_with_downloads
 
 context = page_context()
 page_header("Décrochage et remédiation", context, ("remediation",))
@@ -26,20 +27,35 @@ if structures.empty:
 left, right = st.columns(2)
 with left:
     st.markdown("**Places par type de solution**")
-    st.altair_chart(bar_chart(count_by(structures, "structure_kind", "capacity_count", "capacity_count"),
-                              "structure_kind", "capacity_count", "Type", "Places", "#756bb1"), width="stretch")
+    show_chart(bar_chart(count_by(structures, "structure_kind", "capacity_count", "capacity_count"),
+                         "structure_kind", "capacity_count", "Type", "Places", "#756bb1"),
+               f"maillage-places-par-type-{context.school_year}", key="remediation-kind-chart",
+               title="Places de remédiation par type de solution")
 with right:
     st.markdown("**Places au fil de l'année scolaire**")
     history = read.capacity_history(*args, context.departement_code, context.school_year)
     if history.empty:
         st.info("Aucun relevé de places pour cette année scolaire.")
     else:
-        st.altair_chart(monthly_chart(history, "snapshot_date", {"capacity_count": "Places ouvertes",
-                                                                 "occupied_count": "Places occupées"}, "Places"),
-                        width="stretch")
+        show_chart(monthly_chart(history, "snapshot_date", {"capacity_count": "Places ouvertes",
+                                                            "occupied_count": "Places occupées"}, "Places"),
+                   f"maillage-places-par-mois-{context.school_year}", key="remediation-history-chart",
+                   title="Places de remédiation au fil de l'année scolaire")
 
-st.subheader("Structures et places libres")
 names = read.communes(context.database_url, context.region_code).set_index("commune_code").name
+st.subheader("Places libres aujourd'hui")
+free_now = structures_with_free_places(read.remediation(*args, context.departement_code, None, context.today))
+st.caption(f"Structures ayant au moins une place libre à leur dernier relevé connu au {format_date(context.today)}, "
+           "les plus de places libres en tête, avec la date de ce relevé.")
+table_with_downloads(free_now.assign(commune=free_now.commune_code.map(names)), {
+    "name": ("Structure", None), "structure_kind": ("Type", None), "operator": ("Porteur", None),
+    "commune": ("Commune", None), "free_count": ("Places libres", 0), "capacity_count": ("Places", 0),
+    "snapshot_date": ("Date du relevé", None),
+}, f"maillage-places-libres-{context.today.isoformat()}", key="remediation-free-now",
+    empty_message="Aucune place libre à ce jour dans les structures de ce territoire (d'après leur dernier relevé).")
+
+st.subheader("Toutes les structures")
+st.caption(f"Chaque structure au dernier relevé de places de l'année scolaire {context.school_year.replace('-', '–')}.")
 table_with_downloads(structures.assign(commune=structures.commune_code.map(names)), {
     "name": ("Structure", None), "structure_kind": ("Type", None), "operator": ("Porteur", None),
     "commune": ("Commune", None), "snapshot_date": ("Dernier relevé", None), "capacity_count": ("Places", 0),
