@@ -123,6 +123,7 @@ navigation = st.navigation([
             url_path="remediation"),
     st.Page("pages/next_steps.py", title="Où agir ensuite", icon=":material/target:", url_path="ou-agir"),
     st.Page("pages/territory.py", title="Fiche territoire", icon=":material/location_on:", url_path="fiche-territoire"),
+    st.Page("pages/trends.py", title="Évolutions", icon=":material/trending_up:", url_path="evolutions"),
     st.Page("pages/presentation.py", title="Présentation", icon=":material/slideshow:", url_path="presentation"),
     st.Page("pages/data.py", title="Données", icon=":material/database:", url_path="donnees"),
 ], position="sidebar" if is_admitted() else "hidden")  # no menu on the sign-in screen nor for a refused visitor

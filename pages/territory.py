@@ -7,10 +7,11 @@ from loaders import read
 from models.measures import COMMUNE_METHOD, INDICATORS, LEVEL_LABELS
 from models.schoolyear import previous_school_year
 from models.settings import get_settings
-from views.formatting import escape_markdown
+from views.formatting import escape_markdown, year_label
 from views.maps import coverage_map
 from views.tables import comparison_table, weakest_first
-from views.ui import download_buttons, page_context, page_header, table_with_downloads
+from views.trends import no_data_column
+from views.ui import download_buttons, map_download, page_context, page_header, table_with_downloads
 
 SHOWN = ["population_count", "schools_count", "referent_fte", "inhabitants_per_referent", "events_count",
          "events_per_10k", "schools_not_reached_count", "ambassadors_count", "ambassadors_per_10k",
@@ -41,9 +42,12 @@ if parent_level != "region":
     columns[f"{parent['name']} ({LEVEL_LABELS[parent_level].lower()})"] = parent
 columns[read.region(context.database_url, context.region_code)["name"]] = read.measures(
     *args, "region", None, context.school_year, context.today).iloc[0]
-previous = read.measures(*args, level, None, last_year, context.today).set_index("territory_code")
-if code in previous.index:
-    columns[f"{labels[code]} en {last_year.replace('-', '–')}"] = previous.loc[code]
+# A year the store has no data for reads « pas de données », never zeros computed from nothing.
+previous = (read.measures(*args, level, None, last_year, context.today).set_index("territory_code")
+            if last_year in read.school_years_with_data(context.database_url, context.region_code, context.today)
+            else None)
+columns[f"{labels[code]} en {year_label(last_year)}"] = (
+    previous.loc[code] if previous is not None and code in previous.index else no_data_column(SHOWN))
 
 st.subheader(escape_markdown(labels[code]))
 st.caption("Rapporté au territoire parent, à la région et à l'année scolaire précédente. Les densités "
@@ -65,6 +69,8 @@ st_folium(coverage_map(shapes[shapes.territory_code.isin(members)], values, dist
                        tile_url=settings.tile_url, tile_attribution=settings.tile_attribution,
                        level_label="Commune", white_zone_km=settings.white_zone_km),
           key=f"sheet-map-{code}", height=460, use_container_width=True, returned_objects=[])
+map_download(context, shapes, values, distance, "Commune", f"maillage-fiche-carte-{code}-{context.school_year}",
+             key="sheet-map-png", white_zone_km=settings.white_zone_km)
 table_with_downloads(weakest_first(values, distance), {
     "territory_code": ("Code", None), "name": ("Commune", None), "population_count": ("Habitants", 0),
     "schools_count": ("Lycées", 0), "events_count": ("Événements", 0), "ambassadors_count": ("Ambassadeurs", 0),
