@@ -1,55 +1,91 @@
-"""Vue d'ensemble: headline figures, each département against the région and the targets, the biggest gaps."""
+"""Vue d'ensemble: where the scope is thin, on one screen; then each part against the région and the targets."""
+
+import functools
 
 import streamlit as st
 
 from loaders import read
 from models.gaps import find_gaps, rate_frame
-from models.measures import COVERAGE_INDEX_FORMULA
+from models.measures import COVERAGE_INDEX_FORMULA, INDICATORS
+from models.schoolyear import events_up_to, previous_school_year, same_day_last_year, school_year_label
 from models.settings import get_settings
-from views.formatting import escape_markdown, format_number
+from models.weakest import weakest_territories
+from views.choropleth import map_payload, show_map
+from views.formatting import escape_markdown, format_number, year_label
 from views.gaps import gap_sentences
-from views.tables import RATING_LEGEND, display_table, format_cell, rated_table
-from views.ui import page_context, page_header, table_with_downloads
+from views.maps import legend_classes
+from views.overview import OVERVIEW_CSS, key_figures, show_figures, weakness_line
+from views.tables import RATING_LEGEND, display_table, rated_table
+from views.ui import map_download, page_context, page_header, table_with_downloads
 
 RATED = {"inhabitants_per_referent": ("Habitants par référent (ETP)", 0),
          "events_per_10k": ("Événements / 10 000 hab.", 2), "ambassadors_per_10k": ("Ambassadeurs / 10 000 hab.", 2),
          "remediation_per_10k": ("Places / 10 000 hab.", 2), "coverage_index": ("Indice de couverture", 0)}
+MAP_HEIGHT = 300  # px: with its legend under it, beside the figures at 1366 × 768
 
 context = page_context()
 settings = get_settings()
+st.html(OVERVIEW_CSS)
 page_header("Vue d'ensemble", context, ("referents", "events", "ambassadors", "remediation"))
 args = (context.database_url, context.viewer, context.region_code)
-region = read.measures(*args, "region", None, context.school_year, context.today).iloc[0]
-scope = (read.measures(*args, "departement", context.departement_code, context.school_year, context.today).iloc[0]
-         if context.departement_code else region)
+code, year = context.departement_code, context.school_year
+last_year = previous_school_year(year)
+has_last_year = last_year in read.school_years_with_data(context.database_url, context.region_code, context.today)
 
-st.subheader("Chiffres clés")
-cols = st.columns(4)
-cols[0].metric("Habitants", format_number(scope.population_count))
-cols[1].metric("Lycées", format_number(scope.schools_count))
-cols[2].metric("Référents (ETP)", format_number(scope.referent_fte, 1),
-               help="Équivalents temps plein de référents affectés au territoire.")
-cols[3].metric("Habitants par référent", format_number(scope.inhabitants_per_referent))
-cols = st.columns(4)
-cols[0].metric("Événements", format_number(scope.events_count),
-               help=f"{format_number(scope.events_per_10k, 2)} pour 10 000 habitants")
-cols[1].metric("Participants", format_cell(scope, "participants_count"))
-cols[2].metric("Ambassadeurs actifs", format_cell(scope, "ambassadors_count"),
-               help=f"{format_cell(scope, 'ambassadors_per_10k', 2)} pour 10 000 habitants")
-cols[3].metric("Places de remédiation", format_number(scope.remediation_capacity_count),
-               help=f"dont {format_number(scope.remediation_free_count)} libres au dernier relevé")
 
-st.subheader("Les cinq plus grands manques de la région")
-departements = read.measures(*args, "departement", None, context.school_year, context.today)
-epci = read.measures(*args, "epci", None, context.school_year, context.today)
+def measures(level: str, school_year: str = year):
+    """One level's measures in the scope (the département's EPCI when one is selected)."""
+    return read.measures(*args, level, code if level != "region" else None, school_year, context.today)
+
+
+region = measures("region").iloc[0]
+departements, epci = measures("departement"), measures("epci")
+scope = departements.set_index("territory_code").loc[code] if code else region
+scope_level = "departement" if code else "region"
+last = measures(scope_level, last_year) if has_last_year else None
+last_scope = (last.set_index("territory_code").loc[code] if code else last.iloc[0]) if last is not None else None
+to_date = None
+if last is not None and year == school_year_label(context.today):  # unfinished: compare at the same date
+    now = events_up_to(read.events(*args, code, year), context.today)
+    before = events_up_to(read.events(*args, code, last_year), same_day_last_year(context.today))
+    to_date = {column: (now[column], before[column]) for column in now}
+whose = "du département" if code else "de la région"
+when = f"en {year_label(year)}"
+
+figures_side, map_side = st.columns([2, 1], gap="medium")
+with figures_side, st.container(key="overview-figures"):
+    show_figures(key_figures(scope, last_scope, last_year, to_date, context.today.strftime("%d/%m")))
+    st.markdown(f"**Les territoires les moins couverts {whose}** (indice de couverture, 100 = moyenne régionale)")
+    weakest = [weakness_line(weak, "EPCI") for weak in weakest_territories(epci, region, 3)]
+    if not code:
+        weakest = [weakness_line(weak, "département") for weak in weakest_territories(departements, region, 1)
+                   ] + weakest
+    st.markdown("\n".join(f"- {line}" for line in weakest) if weakest
+                else "Aucun territoire sous la moyenne régionale.")
+with map_side:
+    geometry_id, geometry = read.map_geometry(context.database_url, context.region_code, "epci")
+    show_map("overview-map", map_payload(
+        geometry, geometry_id, "epci", epci, INDICATORS["coverage_index"], height=MAP_HEIGHT,
+        view_key=f"overview-{code}", legend_classes_of=functools.partial(legend_classes, class_count=4),
+        legend_below=True),
+        {geometry_id: geometry})
+    st.caption("Indice de couverture par EPCI : plus la teinte est claire, moins le territoire est couvert.")
+    shapes = read.shapes(context.database_url, context.region_code, "epci")
+    map_download(context, shapes[shapes.territory_code.isin(epci.territory_code)], epci,
+                 INDICATORS["coverage_index"], "EPCI", f"maillage-indice-epci-{code or context.region_code}-{year}",
+                 key="overview-map-png")
+
+st.subheader(f"Les plus grands manques {whose} {when}")
 sectors = read.sectors(context.database_url, context.region_code)
-for sentence in gap_sentences(find_gaps(region, departements, epci, settings.white_zone_km, len(sectors))):
+scope_departements = departements[departements.territory_code == code] if code else departements
+gaps = find_gaps(scope, scope_departements, epci, settings.white_zone_km, len(sectors), examples_count=2)
+for sentence in gap_sentences(gaps, scope_label=whose, year_label=when):
     st.markdown(f"- {escape_markdown(sentence)}")
 
-st.subheader("Chaque département face à la région et aux cibles")
-ratings = rate_frame(departements, region, settings.targets, tuple(RATED))
-shown = display_table(departements, {"territory_code": ("Code", None), "name": ("Département", None),
-                                     "population_count": ("Habitants", 0), **RATED})
+parts, part_label = (epci, "EPCI") if code else (departements, "Département")
+st.subheader(f"Chaque {part_label.lower()} face à la région et aux cibles")
+ratings = rate_frame(parts, region, settings.targets, tuple(RATED))
+shown = display_table(parts, {"name": (part_label, None), "population_count": ("Habitants", 0), **RATED})
 st.dataframe(rated_table(shown, ratings.rename(columns={k: v[0] for k, v in RATED.items()})), hide_index=True,
              width="stretch")
 targets = " · ".join(f"{label} : {format_number(settings.targets[key], decimals)}"
@@ -57,8 +93,8 @@ targets = " · ".join(f"{label} : {format_number(settings.targets[key], decimals
 st.caption(f"{RATING_LEGEND} Cibles : {targets}. Région : "
            + " · ".join(f"{label} {format_number(region[key], decimals)}" for key, (label, decimals) in RATED.items()))
 st.caption(COVERAGE_INDEX_FORMULA)
-table_with_downloads(departements, {
-    "territory_code": ("Code", None), "name": ("Département", None), "population_count": ("Habitants", 0),
+table_with_downloads(parts, {
+    "territory_code": ("Code", None), "name": (part_label, None), "population_count": ("Habitants", 0),
     "schools_count": ("Lycées", 0), "referent_fte": ("Référents (ETP)", 1),
     "inhabitants_per_referent": ("Habitants par référent", 0), "events_count": ("Événements", 0),
     "events_per_10k": ("Événements / 10 000 hab.", 2), "participants_count": ("Participants", 0),
@@ -67,4 +103,4 @@ table_with_downloads(departements, {
     "sectors_without_ambassador_count": ("Filières sans ambassadeur", 0),
     "remediation_capacity_count": ("Places de remédiation", 0), "remediation_free_count": ("Places libres", 0),
     "remediation_per_100_dropouts": ("Places pour 100 décrocheurs", 1), "coverage_index": ("Indice de couverture", 0),
-}, f"maillage-departements-{context.school_year}", key="overview-deps")
+}, f"maillage-{'epci-' + code if code else 'departements'}-{year}", key="overview-deps")

@@ -95,16 +95,25 @@ function create(L, parentElement, data, setTriggerValue) {
     overlayLayer: L.layerGroup().addTo(map),
     pointsLayer: L.layerGroup().addTo(map),
     placesLayer: L.layerGroup().addTo(map),
-    legend: L.control({ position: "bottomright" }),
     setTriggerValue,
     sequence: 0,
   };
-  state.legend.onAdd = () => {
-    state.legendBox = L.DomUtil.create("div", "maillage-legend");
-    return state.legendBox;
-  };
-  state.legend.addTo(map);
+  state.legendBox = L.DomUtil.create("div", "maillage-legend");
+  if (data.legend_below) {  // a small map: the legend under it, not over its territories
+    state.legendBox.classList.add("maillage-legend-below");
+    parentElement.appendChild(state.legendBox);
+  } else {
+    const legend = L.control({ position: "bottomright" });
+    legend.onAdd = () => state.legendBox;
+    legend.addTo(map);
+  }
   map.on("zoomend", () => showPlaces(state));
+  map.on("dragstart", () => { state.moved = true; });
+  // A map laid out before its column had its width: refit once it has (unless the user moved it).
+  new ResizeObserver(() => {
+    map.invalidateSize();
+    if (!state.moved) fit(state);
+  }).observe(root);
   // For tests and the benchmark: where a territory or a point is on screen (client coordinates).
   const onScreen = (latLng) => {
     const point = map.latLngToContainerPoint(latLng);
@@ -158,6 +167,16 @@ function paint(state, data) {
   const root = state.root;
   root.setAttribute("data-paint", String(Number(root.getAttribute("data-paint")) + 1));
   root.setAttribute("data-measure", data.values.code);
+}
+
+// The territories in view, beside the legend (bottom right) rather than under it.
+function fit(state) {
+  if (!state.bounds) return;
+  state.map.invalidateSize(false);
+  const legend = state.legendBox && !state.legendBox.classList.contains("maillage-legend-below")
+    ? state.legendBox.offsetWidth + 12 : 0;
+  const room = state.root.clientWidth > 2 * legend + 100 ? legend : 0;
+  state.map.fitBounds(state.bounds, { paddingTopLeft: [16, 16], paddingBottomRight: [room + 8, 16] });
 }
 
 function drawLegend(state, data) {
@@ -271,7 +290,9 @@ async function update(component) {
   drawOverlays(L, state, data);
   drawPoints(L, state, data);
   if (state.viewKey !== data.view_key && data.visible.length) {
-    state.map.fitBounds(L.featureGroup(data.visible.map((i) => state.shapes[i])).getBounds());
+    state.bounds = L.featureGroup(data.visible.map((i) => state.shapes[i])).getBounds();
+    state.moved = false;
+    fit(state);
     state.viewKey = data.view_key;
   }
   showPlaces(state);

@@ -42,6 +42,8 @@ CSS = """
 .maillage-map .leaflet-container { font: 12px sans-serif; }
 .maillage-legend { background: white; padding: 6px 8px; border-radius: 4px; box-shadow: 0 0 4px rgba(0,0,0,.3);
   line-height: 18px; font: 12px sans-serif; max-width: 260px; }
+.maillage-legend-below { box-shadow: none; max-width: none; padding: 4px 0; }
+.maillage-legend-below div { display: inline-block; margin-right: 10px; }
 .maillage-swatch { display: inline-block; width: 14px; height: 12px; margin-right: 6px; border: 1px solid #888;
   vertical-align: middle; }
 .maillage-dot { width: 10px; height: 10px; border-radius: 50%; margin: 0 8px 0 2px; }
@@ -105,12 +107,14 @@ def colour_classes(values: pd.Series, hidden: pd.Series | None, classes: list[Le
 def map_payload(geometry: dict, geometry_id: str, level: str, values: pd.DataFrame, measure: Indicator,
                 points: list[PointLayer] = (), overlays: list[tuple[MapOverlay, dict, str]] = (),
                 places: pd.DataFrame | None = None, view_key: str = "", height: int = 620,
-                legend_classes_of=legend_classes, tile_url: str = "", tile_attribution: str = "") -> MapData:
+                legend_classes_of=legend_classes, tile_url: str = "", tile_attribution: str = "",
+                legend_below: bool = False) -> MapData:
     """The component's data for one rerun: colours and labels by territory, points, overlays, places.
 
     `geometry` is the level's `topology`; `values` has territory_code, the measure's column and, for
     CODIR, its hidden labels. Territories of the geometry missing from `values` are not drawn (a
-    département filter). `overlays` are (overlay, commune topology, its id).
+    département filter). `overlays` are (overlay, commune topology, its id). `legend_below` puts the
+    legend under the map (a small map), not over it.
     """
     by_code = values.set_index("territory_code")
     codes = pd.Series(geometry["codes"])
@@ -144,7 +148,8 @@ def map_payload(geometry: dict, geometry_id: str, level: str, values: pd.DataFra
         legend_items.append({"colour": overlay.colour, "label": overlay.name})
         ids.append(overlay_id)
     payload = {
-        "asset_url": ASSET_URL, "height": height, "level": level, "geometry_id": geometry_id,
+        "asset_url": ASSET_URL, "height": height, "legend_below": legend_below, "level": level,
+        "geometry_id": geometry_id,
         "outline": 0.3 if level == "commune" else 0.7,
         # A tile server only if one is set (TILE_URL); Leaflet writes the attribution as HTML: escaped here.
         "tiles": {"url": tile_url, "attribution": map_text(tile_attribution or "Fond de carte")} if tile_url else None,
