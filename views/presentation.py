@@ -303,7 +303,7 @@ def render_slide(slide: Slide, number: int, count: int, footer: str, key: str) -
         if slide.chart is not None:
             from views.ui import show_chart
 
-            show_chart(slide.chart, f"maillage-presentation-{slide.code}", key=f"{key}-chart", title=slide.title,
+            show_chart(slide.chart, f"maillage-presentation-{slide.code}", key=f"chart-{key}", title=slide.title,
                        height=slide.chart.to_dict()["height"] + CHART_AXES)
         st.markdown(f"**{escape_markdown(slide.sentence)}**")
         for point in slide.points:
