@@ -69,7 +69,7 @@ def count_by(frame: pd.DataFrame, column: str, value: str | None = None, name: s
 
 def referent_loads(communes: pd.DataFrame, referents: pd.DataFrame, schools: pd.DataFrame,
                    events: pd.DataFrame) -> pd.DataFrame:
-    """The territory each référent covers side by side: communes, inhabitants, lycées, events."""
+    """The territory each référent covers side by side: communes, inhabitants, lycées, events, dates in post."""
     covered = referent_coverage(communes, referents)
     school_counts = _count_by_commune(schools.dropna(subset=["commune_code"]))
     event_counts = _count_by_commune(events)
@@ -82,7 +82,8 @@ def referent_loads(communes: pd.DataFrame, referents: pd.DataFrame, schools: pd.
         fte=("fte", "first"),
         departements=("departement_code", lambda codes: ", ".join(sorted(set(codes)))),
         epci_count=("epci_code", lambda codes: int(codes.notna().sum())))
-    people = [c for c in ("full_name", "email", "phone", "sector_label") if c in referents.columns]
+    people = [c for c in ("full_name", "email", "phone", "sector_label", "start_date", "end_date")
+              if c in referents.columns]
     identity = referents.drop_duplicates("id").set_index("id")[people]
     result = areas.join(identity).join(loads).reset_index()
     result["inhabitants_per_fte"] = result.population_count / result.fte.replace(0, np.nan)

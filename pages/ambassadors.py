@@ -12,7 +12,7 @@ from models.coverage import count_by
 from models.disclosure import HIDDEN, suppression_note
 from models.settings import get_settings
 from views.charts import bar_chart
-from views.formatting import format_number
+from views.formatting import format_number, year_label
 from views.tables import format_cell
 from views.ui import page_context, page_header, show_chart, table_with_downloads
 
@@ -43,7 +43,8 @@ def people_list() -> None:
     cols = st.columns(4)
     cols[0].metric("Ambassadeurs actifs", format_number(len(ambassadors)))
     cols[1].metric("Mobilisations dans l'année", format_number(ambassadors.mobilisations_count.sum()))
-    cols[2].metric("Jamais mobilisés cette année", format_number((ambassadors.mobilisations_count == 0).sum()))
+    cols[2].metric(f"Jamais mobilisés en {year_label(context.school_year)}",
+                   format_number((ambassadors.mobilisations_count == 0).sum()))
     cols[3].metric("Mécénat de compétences ou charte", format_number(ambassadors.has_sponsorship_agreement.sum()))
     if ambassadors.empty:
         st.info("Aucun ambassadeur actif pour ces filtres. Importez le réseau depuis la page Données.")

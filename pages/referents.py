@@ -4,22 +4,28 @@ import pandas as pd
 import streamlit as st
 
 from loaders import read
-from models.coverage import referent_loads, uncovered_communes
+from models.coverage import referent_change, referent_loads, referents_during, uncovered_communes
+from models.schoolyear import school_year_bounds
 from views.charts import bar_chart
-from views.formatting import format_number
+from views.formatting import format_date, format_number, year_label
+from views.presentation import change_label
 from views.ui import page_context, page_header, show_chart, table_with_downloads
 
 context = page_context()
 page_header("Référents départementaux", context, ("referents",))
 args = (context.database_url, context.viewer, context.region_code)
 
-referents = read.referents(*args)
+every_referent = read.referents(*args)
 communes = read.communes(context.database_url, context.region_code)
-if referents.empty:
+if every_referent.empty:
     st.info("Aucun référent dans l'entrepôt. Importez la liste des référents depuis la page Données.")
     st.stop()
-if context.departement_code:
-    referents = referents[referents.departement_code == context.departement_code]
+# Those in post on at least one day of the school year, their FTE prorated by days in post (as the measures).
+in_post = referents_during(every_referent, *school_year_bounds(context.school_year))
+referents = in_post[in_post.departement_code == context.departement_code] if context.departement_code else in_post
+if referents.empty:
+    st.info(f"Aucun référent en poste en {year_label(context.school_year)} pour ces filtres.")
+    st.stop()
 loads = referent_loads(communes, referents, read.schools(*args, None),
                        read.events(*args, None, context.school_year))
 # Named where the viewer may see the person (models.queries.read_referents), by sector elsewhere.
@@ -42,12 +48,35 @@ table_with_downloads(loads, {
     "departements": ("Départements", None), "epci_count": ("EPCI attribués", 0), "fte": ("ETP", 1),
     "communes_count": ("Communes", 0), "population_count": ("Habitants", 0), "schools_count": ("Lycées", 0),
     "events_count": ("Événements de l'année", 0), "inhabitants_per_fte": ("Habitants par ETP", 0),
+    "start_date": ("En poste depuis", None), "end_date": ("Jusqu'au", None),
 }, f"maillage-referents-{context.school_year}", key="referents-loads",
     personal=(f"Liste des référents ({context.departement_code or 'région'})"
               if "email" in loads.columns and loads.email.notna().any() else None))
 
+st.caption(f"Référents en poste au moins un jour en {year_label(context.school_year)}, leur ETP au prorata des jours "
+           "en poste (comme dans les indicateurs).")
+
+if context.departement_code:
+    change = referent_change(communes, every_referent, context.departement_code)
+    if change is not None:
+        st.subheader(f"Avant et depuis l'arrivée du {format_date(change.change_date)}")
+        before, after = change.before, change.after
+        cols = st.columns(4)
+        for column, (label, now, then, decimals, better) in zip(cols, [
+                ("Référents en poste", after.referent_count, before.referent_count, 0, True),
+                ("ETP", after.referent_fte, before.referent_fte, 1, True),
+                ("Habitants par référent (ETP)", after.inhabitants_per_referent, before.inhabitants_per_referent, 0,
+                 False),
+                ("Habitants sans référent", after.uncovered_population_count, before.uncovered_population_count, 0,
+                 False)]):
+            column.metric(label, format_number(now, decimals), change_label(now, then, decimals),
+                          help=f"La veille ({format_date(before.day)}) : {format_number(then, decimals)}",
+                          delta_color="normal" if better else "inverse")
+        st.caption(f"Le {format_date(before.day)} face au {format_date(after.day)}, date d'arrivée du dernier "
+                   "référent du département.")
+
 st.subheader("Territoire sans référent")
-nobody = uncovered_communes(communes, read.referents(*args))
+nobody = uncovered_communes(communes, in_post)
 if context.departement_code:
     nobody = nobody[nobody.departement_code == context.departement_code]
 if nobody.empty:

@@ -6,7 +6,7 @@ from loaders import read
 from models.coverage import count_by
 from models.lists import structures_with_free_places
 from views.charts import bar_chart, monthly_chart
-from views.formatting import escape_markdown, format_date, format_number, format_percent
+from views.formatting import escape_markdown, format_date, format_number, format_percent, year_label
 from views.ui import page_context, page_header, show_chart, table_with_downloads
 
 context = page_context()
@@ -35,7 +35,7 @@ with right:
     st.markdown("**Places au fil de l'année scolaire**")
     history = read.capacity_history(*args, context.departement_code, context.school_year)
     if history.empty:
-        st.info("Aucun relevé de places pour cette année scolaire.")
+        st.info(f"Aucun relevé de places en {year_label(context.school_year)}.")
     else:
         show_chart(monthly_chart(history, "snapshot_date", {"capacity_count": "Places ouvertes",
                                                             "occupied_count": "Places occupées"}, "Places"),
@@ -67,7 +67,8 @@ indicators = read.indicator_values(context.database_url, context.region_code)
 dropouts = indicators[(indicators.indicator_code == "decrocheurs_16_25")
                       & (indicators.period == context.school_year)]
 if dropouts.empty:
-    st.info("L'indicateur « jeunes sortis sans diplôme » n'est pas renseigné pour cette année scolaire.")
+    st.info("L'indicateur « jeunes sortis sans diplôme » n'est pas renseigné pour "
+            f"{year_label(context.school_year)}.")
 else:
     st.caption(f"Source : {escape_markdown(dropouts.source.iloc[0])} · périodicité "
                f"{escape_markdown(dropouts.periodicity.iloc[0])}")
