@@ -352,6 +352,8 @@ def read_sources(engine: Engine, region_code: str) -> pd.DataFrame:
          count(Ambassador, Ambassador.region_code == region_code), bool(demo["ambassadors"])),
         ("Structures et places de remédiation", origin("remediation"), "–", resource_loaded("remediation"),
          count(RemediationStructure, RemediationStructure.region_code == region_code), bool(demo["remediation"])),
+        ("Zonages importés (bassins, territoires…)", "Import de la région", "–", loaded("zonings"),
+         count(Zoning, Zoning.region_code == region_code, Zoning.is_demo.is_(False)), False),
     ]
     return pd.DataFrame(rows, columns=["what", "source", "licence", "loaded_at", "rows_count", "is_demo"])
 

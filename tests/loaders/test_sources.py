@@ -66,3 +66,15 @@ def test_a_refused_import_is_no_load(store):
     assert report.status == "refusé"
     assert pd.to_datetime(read_sources(store, REGION).set_index("what").loaded_at["Ambassadeurs"]) == _batch(
         store, "demo")
+
+
+def test_imported_zonings_have_their_line_with_their_date(store):
+    """The demo's référent sectors are no imported zoning; a zonings file gives the line its rows and date."""
+    line = "Zonages importés (bassins, territoires…)"
+    before = read_sources(store, REGION).set_index("what")
+    assert before.rows_count[line] == 0 and pd.isna(before.loaded_at[line])
+    rows = [{"Code du zonage": "BE-LILLE", "Nom du zonage": "Bassin d'emploi de Lille",
+             "Nature du zonage": "bassin d'emploi", "Commune": commune} for commune in ("Lille", "Roubaix")]
+    assert import_file(store, "zonings", kind_csv("zonings", rows), "zonages.csv", REGION).status == "ok"
+    after = read_sources(store, REGION).set_index("what")
+    assert after.rows_count[line] == 1 and pd.to_datetime(after.loaded_at[line]) == _batch(store, "zonings")
