@@ -30,10 +30,15 @@ COVERAGE_INDEX_FORMULA = (
 
 @dataclass(frozen=True)
 class Indicator:
-    """A computed indicator: its column, French label, unit, decimals and direction."""
+    """A computed indicator: its column, French names, unit, decimals and direction.
+
+    `label` names it in full, in legends, selectors and sentences (« Événements pour 10 000 habitants »);
+    `short_label` is its heading in a table column or above a large figure (« Événements / 10 000 hab. »).
+    """
 
     code: str
     label: str
+    short_label: str
     unit: str
     decimals: int = 0
     is_higher_better: bool = True
@@ -49,45 +54,70 @@ def _indicators(*rows: tuple) -> dict[str, Indicator]:
     return {row[0]: Indicator(*row) for row in rows}
 
 
-INDICATORS = _indicators(
-    ("population_count", "Habitants", "habitants", 0, True, "territoire"),
-    ("schools_count", "Lycées", "lycées", 0, True, "territoire"),
-    ("referent_count", "Référents", "personnes", 0, True, "référents"),
-    ("referent_fte", "Référents (équivalents temps plein)", "ETP", 2, True, "référents"),
-    ("inhabitants_per_referent", "Habitants par référent (ETP)", "habitants", 0, False, "référents"),
-    ("schools_per_referent", "Lycées par référent (ETP)", "lycées", 1, False, "référents"),
-    ("uncovered_communes_count", "Communes sans référent", "communes", 0, False, "référents"),
-    ("uncovered_schools_count", "Lycées sans référent", "lycées", 0, False, "référents"),
-    ("uncovered_population_count", "Habitants sans référent", "habitants", 0, False, "référents"),
-    ("events_count", "Événements", "événements", 0, True, "événements"),
-    ("participants_count", "Participants aux événements", "participants", 0, True, "événements"),
-    ("events_per_10k", "Événements pour 10 000 habitants", "pour 10 000 hab.", 2, True, "événements"),
-    ("schools_reached_count", "Lycées touchés par un événement", "lycées", 0, True, "événements"),
-    ("schools_not_reached_count", "Lycées non touchés par un événement", "lycées", 0, False, "événements"),
-    ("ambassadors_count", "Ambassadeurs actifs", "ambassadeurs", 0, True, "ambassadeurs"),
-    ("ambassadors_per_10k", "Ambassadeurs pour 10 000 habitants", "pour 10 000 hab.", 2, True, "ambassadeurs"),
-    ("mobilisations_count", "Mobilisations d'ambassadeurs", "mobilisations", 0, True, "ambassadeurs"),
-    ("sectors_without_ambassador_count", "Filières sans ambassadeur", "filières", 0, False, "ambassadeurs"),
-    ("remediation_structures_count", "Structures de remédiation", "structures", 0, True, "remédiation"),
-    ("remediation_capacity_count", "Places de remédiation", "places", 0, True, "remédiation"),
-    ("remediation_occupied_count", "Places de remédiation occupées", "places", 0, True, "remédiation"),
-    ("remediation_free_count", "Places de remédiation libres", "places", 0, True, "remédiation"),
-    ("remediation_occupancy_pct", "Taux d'occupation des places", "%", 1, True, "remédiation"),
-    ("remediation_per_10k", "Places de remédiation pour 10 000 habitants", "pour 10 000 hab.", 2, True,
-     "remédiation"),
-    ("remediation_per_100_dropouts", "Places pour 100 jeunes décrocheurs", "pour 100 jeunes", 1, True,
-     "remédiation"),
-    ("event_distance_km", "Distance à l'événement le plus proche", "km", 1, False, "événements"),
-    ("ambassador_distance_km", "Distance à l'ambassadeur le plus proche", "km", 1, False, "ambassadeurs"),
-    ("remediation_distance_km", "Distance à la place libre la plus proche", "km", 1, False, "remédiation"),
-    ("event_white_zone_population_count", "Habitants en zone blanche (événements)", "habitants", 0, False,
-     "événements"),
-    ("ambassador_white_zone_population_count", "Habitants en zone blanche (ambassadeurs)", "habitants", 0,
-     False, "ambassadeurs"),
-    ("remediation_white_zone_population_count", "Habitants en zone blanche (places libres)", "habitants", 0,
-     False, "remédiation"),
-    ("coverage_index", "Indice de couverture (100 = moyenne régionale)", "indice", 0, True, "synthèse"),
+# The measure registry: the only place a figure is named. Pages and views take headings from it by code
+# (indicator_columns, INDICATORS[code].short_label); tests/models/test_measure_registry.py keeps it so.
+INDICATORS = _indicators(  # code, label, short label, unit, decimals, higher is better, resource
+    ("population_count", "Habitants", "Habitants", "habitants", 0, True, "territoire"),
+    ("schools_count", "Lycées", "Lycées", "lycées", 0, True, "territoire"),
+    ("referent_count", "Référents", "Référents en poste", "personnes", 0, True, "référents"),
+    ("referent_fte", "Référents (équivalents temps plein)", "Référents (ETP)", "ETP", 2, True, "référents"),
+    ("inhabitants_per_referent", "Habitants par référent (ETP)", "Hab. par référent (ETP)",
+     "habitants", 0, False, "référents"),
+    ("schools_per_referent", "Lycées par référent (ETP)", "Lycées par référent (ETP)", "lycées", 1, False, "référents"),
+    ("uncovered_communes_count", "Communes sans référent", "Communes sans référent", "communes", 0, False, "référents"),
+    ("uncovered_schools_count", "Lycées sans référent", "Lycées sans référent", "lycées", 0, False, "référents"),
+    ("uncovered_population_count", "Habitants sans référent", "Habitants sans référent",
+     "habitants", 0, False, "référents"),
+    ("events_count", "Événements", "Événements", "événements", 0, True, "événements"),
+    ("participants_count", "Participants aux événements", "Participants", "participants", 0, True, "événements"),
+    ("events_per_10k", "Événements pour 10 000 habitants", "Événements / 10 000 hab.",
+     "pour 10 000 hab.", 2, True, "événements"),
+    ("schools_reached_count", "Lycées touchés par un événement", "Lycées touchés", "lycées", 0, True, "événements"),
+    ("schools_not_reached_count", "Lycées non touchés par un événement", "Lycées non touchés",
+     "lycées", 0, False, "événements"),
+    ("ambassadors_count", "Ambassadeurs actifs", "Ambassadeurs actifs", "ambassadeurs", 0, True, "ambassadeurs"),
+    ("ambassadors_per_10k", "Ambassadeurs pour 10 000 habitants", "Ambassadeurs / 10 000 hab.",
+     "pour 10 000 hab.", 2, True, "ambassadeurs"),
+    ("mobilisations_count", "Mobilisations d'ambassadeurs", "Mobilisations", "mobilisations", 0, True, "ambassadeurs"),
+    ("sectors_without_ambassador_count", "Filières sans ambassadeur", "Filières sans ambassadeur",
+     "filières", 0, False, "ambassadeurs"),
+    ("remediation_structures_count", "Structures de remédiation", "Structures de remédiation",
+     "structures", 0, True, "remédiation"),
+    ("remediation_capacity_count", "Places de remédiation", "Places de remédiation", "places", 0, True, "remédiation"),
+    ("remediation_occupied_count", "Places de remédiation occupées", "Places occupées",
+     "places", 0, True, "remédiation"),
+    ("remediation_free_count", "Places de remédiation libres", "Places libres", "places", 0, True, "remédiation"),
+    ("remediation_occupancy_pct", "Taux d'occupation des places", "Taux d'occupation (%)", "%", 1, True, "remédiation"),
+    ("remediation_per_10k", "Places de remédiation pour 10 000 habitants", "Places / 10 000 hab.",
+     "pour 10 000 hab.", 2, True, "remédiation"),
+    ("remediation_per_100_dropouts", "Places pour 100 jeunes décrocheurs", "Places / 100 décrocheurs",
+     "pour 100 jeunes", 1, True, "remédiation"),
+    ("event_distance_km", "Distance à l'événement le plus proche", "Distance événement (km)",
+     "km", 1, False, "événements"),
+    ("ambassador_distance_km", "Distance à l'ambassadeur le plus proche", "Distance ambassadeur (km)",
+     "km", 1, False, "ambassadeurs"),
+    ("remediation_distance_km", "Distance à la place libre la plus proche", "Distance place libre (km)",
+     "km", 1, False, "remédiation"),
+    ("event_white_zone_population_count", "Habitants en zone blanche (événements)", "Hab. sans événement proche",
+     "habitants", 0, False, "événements"),
+    ("ambassador_white_zone_population_count", "Habitants en zone blanche (ambassadeurs)",
+     "Hab. sans ambassadeur proche", "habitants", 0, False, "ambassadeurs"),
+    ("remediation_white_zone_population_count", "Habitants en zone blanche (places libres)",
+     "Hab. sans place libre proche", "habitants", 0, False, "remédiation"),
+    ("coverage_index", "Indice de couverture (100 = moyenne régionale)", "Indice de couverture",
+     "indice", 0, True, "synthèse"),
 )
+
+
+def indicator_columns(*codes: str) -> dict[str, tuple[str, int]]:
+    """{code: (short label, decimals)} of registered figures, in the order given (a code named twice once).
+
+    The columns `views.tables.display_table` and `views.ui.table_with_downloads` take: a page names its
+    figures by code, the registry words and rounds them. An unknown code raises KeyError.
+    """
+    return {code: (INDICATORS[code].short_label, INDICATORS[code].decimals) for code in codes}
+
+
 DISTANCE_RESOURCES = {"event": "events", "ambassador": "ambassadors", "remediation": "open_structures"}
 # What a commune map can show. A rate per 10,000 inhabitants of one commune is noise: one event in a
 # village of 800 inhabitants outranks Lille, and most communes read "Aucun". At commune level the map

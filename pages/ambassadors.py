@@ -10,6 +10,7 @@ import streamlit as st
 from loaders import read
 from models.coverage import count_by
 from models.disclosure import HIDDEN, suppression_note
+from models.measures import INDICATORS, indicator_columns
 from models.settings import get_settings
 from views.charts import bar_chart
 from views.formatting import format_number, year_label
@@ -41,8 +42,8 @@ def people_list() -> None:
     """The ambassadors one by one, with their contacts: for those who organise interventions."""
     ambassadors = read.ambassadors(*args, context.departement_code, context.school_year)
     cols = st.columns(4)
-    cols[0].metric("Ambassadeurs actifs", format_number(len(ambassadors)))
-    cols[1].metric("Mobilisations dans l'année", format_number(ambassadors.mobilisations_count.sum()))
+    cols[0].metric(INDICATORS["ambassadors_count"].short_label, format_number(len(ambassadors)))
+    cols[1].metric(INDICATORS["mobilisations_count"].short_label, format_number(ambassadors.mobilisations_count.sum()))
     cols[2].metric(f"Jamais mobilisés en {year_label(context.school_year)}",
                    format_number((ambassadors.mobilisations_count == 0).sum()))
     cols[3].metric("Mécénat de compétences ou charte", format_number(ambassadors.has_sponsorship_agreement.sum()))
@@ -60,7 +61,7 @@ def people_list() -> None:
         "job_title": ("Métier", None), "sector": ("Filière", None), "employer": ("Employeur", None),
         "commune": ("Commune", None), "recruitment_channel": ("Canal", None),
         "has_sponsorship_agreement": ("Mécénat / charte", None), "joined_date": ("Entrée dans le réseau", None),
-        "mobilisations_count": ("Mobilisations dans l'année", 0),
+        **indicator_columns("mobilisations_count"),
     }, f"maillage-ambassadeurs-{context.school_year}", key="ambassadors-list", height=420,
         personal=f"Liste des ambassadeurs ({context.departement_code or 'région'}, {context.school_year})")
 
@@ -70,9 +71,9 @@ def counts_only() -> None:
     hide = context.viewer.suppresses_small_counts
     level = "departement" if context.departement_code else "region"
     scope = read.measures(*args, level, context.departement_code, context.school_year, context.today).iloc[0]
-    cols = st.columns(2)
-    cols[0].metric("Ambassadeurs actifs", format_cell(scope, "ambassadors_count"))
-    cols[1].metric("Mobilisations dans l'année", format_number(scope.mobilisations_count))
+    columns = indicator_columns("ambassadors_count", "mobilisations_count")
+    for column, (code, (label, decimals)) in zip(st.columns(len(columns)), columns.items()):
+        column.metric(label, format_cell(scope, code, decimals))
     if context.viewer.role == "referent":
         st.info(f"La liste nominative n'est affichée que pour vos départements "
                 f"({', '.join(context.viewer.departement_codes)}) : choisissez-en un dans le filtre Département. "
@@ -89,7 +90,6 @@ def counts_only() -> None:
     if hide and any(frame.get("ambassadors_count" + HIDDEN, pd.Series(dtype=object)).notna().any()
                     for frame in by.values()):
         st.caption(suppression_note(small_count))
-    columns = {"ambassadors_count": ("Ambassadeurs", 0), "mobilisations_count": ("Mobilisations dans l'année", 0)}
     st.subheader("Par filière")
     table_with_downloads(by["sector"], {"sector": ("Filière", None), **columns},
                          f"maillage-ambassadeurs-filieres-{context.school_year}", key="ambassadors-sectors")

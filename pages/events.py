@@ -8,6 +8,7 @@ import streamlit as st
 from loaders import read
 from models.coverage import count_by, events_reaching_schools
 from models.lists import past_events, upcoming_events
+from models.measures import INDICATORS, indicator_columns
 from views.charts import bar_chart, events_by_month_chart
 from views.formatting import format_date, format_number
 from views.tables import format_cell
@@ -24,16 +25,16 @@ schools = events_reaching_schools(read.events(*args, None, context.school_year),
 to_contact = read.schools_to_contact(*args, context.departement_code, context.school_year)
 past = past_events(events, context.today)
 cols = st.columns(4)
-cols[0].metric("Événements de l'année", format_number(len(events)))
+cols[0].metric(INDICATORS["events_count"].short_label, format_number(len(events)))
 cols[1].metric("À venir", format_number(len(events) - len(past)),
                help=f"Événements de {year} à partir d'aujourd'hui ({format_date(context.today)}).")
 if context.viewer.suppresses_small_counts:  # small numbers are hidden event by event: the total is the measure's
     scope = read.measures(*args, "departement" if context.departement_code else "region", context.departement_code,
                           context.school_year, context.today).iloc[0]
-    cols[2].metric("Participants de l'année", format_cell(scope, "participants_count"))
+    cols[2].metric(INDICATORS["participants_count"].short_label, format_cell(scope, "participants_count"))
 else:
     cols[2].metric("Participants (événements passés)", format_number(past.participants_count.fillna(0).sum()))
-cols[3].metric("Lycées non touchés", format_number(len(to_contact)),
+cols[3].metric(INDICATORS["schools_not_reached_count"].short_label, format_number(len(to_contact)),
                help=f"Lycées où aucun événement ne s'est tenu en {year} et qui n'ont participé à aucun "
                     "événement de l'année (voir « Lycées à contacter »).")
 
@@ -78,7 +79,7 @@ with behind_tab:
     st.caption(f"Événements de {year} antérieurs à aujourd'hui, du plus récent au plus ancien.")
     first, last = picked_dates(past, "events-past-dates")
     event_list(past_events(past, context.today, first, last),
-               {**EVENT_COLUMNS, "participants_count": ("Participants", 0)},
+               {**EVENT_COLUMNS, **indicator_columns("participants_count")},
                f"maillage-evenements-passes-{context.school_year}", "events-list",
                f"Aucun événement passé en {year} pour ces filtres.")
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from loaders import read
 from models.disclosure import HIDDEN
-from models.measures import COMMUNE_INDICATORS, COMMUNE_METHOD, INDICATORS, LEVEL_LABELS
+from models.measures import COMMUNE_INDICATORS, COMMUNE_METHOD, INDICATORS, LEVEL_LABELS, indicator_columns
 from models.settings import get_settings
 from views.choropleth import MapOverlay, map_payload, show_map
 from views.formatting import escape_markdown, format_number
@@ -122,17 +122,16 @@ def map_section() -> None:
     if code in set(values.territory_code):
         row = values.set_index("territory_code").loc[code]
         st.markdown(f"**{escape_markdown(row['name'])}** ({escape_markdown(code)})")
-        figures = st.columns(5)
-        for column, key in zip(figures, ["population_count", "events_count", "ambassadors_count",
-                                         "remediation_capacity_count", "coverage_index"]):
-            column.metric(INDICATORS[key].label, format_cell(row, key, INDICATORS[key].decimals))
+        figures = indicator_columns("population_count", "events_count", "ambassadors_count",
+                                    "remediation_capacity_count", "coverage_index")
+        for column, (key, (label, decimals)) in zip(st.columns(len(figures)), figures.items()):
+            column.metric(label, format_cell(row, key, decimals))
     st.subheader(f"{measure.label} par {LEVEL_LABELS[level].lower()}")
     st.caption("Les territoires les moins bien pourvus d'abord.")
     table_with_downloads(weakest_first(values, measure), {
-        "territory_code": ("Code", None), "name": (LEVEL_LABELS[level], None), "population_count": ("Habitants", 0),
-        measure.code: (measure.label, measure.decimals), "events_count": ("Événements", 0),
-        "ambassadors_count": ("Ambassadeurs", 0), "remediation_capacity_count": ("Places de remédiation", 0),
-        "schools_count": ("Lycées", 0), "coverage_index": ("Indice de couverture", 0),
+        "territory_code": ("Code", None), "name": (LEVEL_LABELS[level], None), **indicator_columns(
+            "population_count", measure.code, "events_count", "ambassadors_count", "remediation_capacity_count",
+            "schools_count", "coverage_index"),
     }, f"maillage-carte-{level}-{measure.code}", key="map-table", height=400, shown_rows=300)
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from loaders import read
 from models.gaps import find_gaps, rate_frame
-from models.measures import COVERAGE_INDEX_FORMULA, INDICATORS
+from models.measures import COVERAGE_INDEX_FORMULA, INDICATORS, indicator_columns
 from models.schoolyear import events_up_to, previous_school_year, same_day_last_year, school_year_label
 from models.settings import get_settings
 from models.weakest import weakest_territories
@@ -18,9 +18,8 @@ from views.overview import OVERVIEW_CSS, key_figures, show_figures, weakness_lin
 from views.tables import RATING_LEGEND, display_table, rated_table
 from views.ui import map_download, page_context, page_header, table_with_downloads
 
-RATED = {"inhabitants_per_referent": ("Habitants par référent (ETP)", 0),
-         "events_per_10k": ("Événements / 10 000 hab.", 2), "ambassadors_per_10k": ("Ambassadeurs / 10 000 hab.", 2),
-         "remediation_per_10k": ("Places / 10 000 hab.", 2), "coverage_index": ("Indice de couverture", 0)}
+RATED = indicator_columns("inhabitants_per_referent", "events_per_10k", "ambassadors_per_10k", "remediation_per_10k",
+                          "coverage_index")
 MAP_HEIGHT = 300  # px: with its legend under it, beside the figures at 1366 × 768
 
 context = page_context()
@@ -85,7 +84,7 @@ for sentence in gap_sentences(gaps, scope_label=whose, year_label=when):
 parts, part_label = (epci, "EPCI") if code else (departements, "Département")
 st.subheader(f"Chaque {part_label.lower()} face à la région et aux cibles")
 ratings = rate_frame(parts, region, settings.targets, tuple(RATED))
-shown = display_table(parts, {"name": (part_label, None), "population_count": ("Habitants", 0), **RATED})
+shown = display_table(parts, {"name": (part_label, None), **indicator_columns("population_count"), **RATED})
 st.dataframe(rated_table(shown, ratings.rename(columns={k: v[0] for k, v in RATED.items()})), hide_index=True,
              width="stretch")
 targets = " · ".join(f"{label} : {format_number(settings.targets[key], decimals)}"
@@ -93,14 +92,9 @@ targets = " · ".join(f"{label} : {format_number(settings.targets[key], decimals
 st.caption(f"{RATING_LEGEND} Cibles : {targets}. Région : "
            + " · ".join(f"{label} {format_number(region[key], decimals)}" for key, (label, decimals) in RATED.items()))
 st.caption(COVERAGE_INDEX_FORMULA)
-table_with_downloads(parts, {
-    "territory_code": ("Code", None), "name": (part_label, None), "population_count": ("Habitants", 0),
-    "schools_count": ("Lycées", 0), "referent_fte": ("Référents (ETP)", 1),
-    "inhabitants_per_referent": ("Habitants par référent", 0), "events_count": ("Événements", 0),
-    "events_per_10k": ("Événements / 10 000 hab.", 2), "participants_count": ("Participants", 0),
-    "schools_not_reached_count": ("Lycées non touchés", 0), "ambassadors_count": ("Ambassadeurs", 0),
-    "ambassadors_per_10k": ("Ambassadeurs / 10 000 hab.", 2),
-    "sectors_without_ambassador_count": ("Filières sans ambassadeur", 0),
-    "remediation_capacity_count": ("Places de remédiation", 0), "remediation_free_count": ("Places libres", 0),
-    "remediation_per_100_dropouts": ("Places pour 100 décrocheurs", 1), "coverage_index": ("Indice de couverture", 0),
-}, f"maillage-{'epci-' + code if code else 'departements'}-{year}", key="overview-deps")
+table_with_downloads(parts, {"territory_code": ("Code", None), "name": (part_label, None), **indicator_columns(
+    "population_count", "schools_count", "referent_fte", "inhabitants_per_referent", "events_count", "events_per_10k",
+    "participants_count", "schools_not_reached_count", "ambassadors_count", "ambassadors_per_10k",
+    "sectors_without_ambassador_count", "remediation_capacity_count", "remediation_free_count",
+    "remediation_per_100_dropouts", "coverage_index",
+)}, f"maillage-{'epci-' + code if code else 'departements'}-{year}", key="overview-deps")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from loaders import read
 from models.coverage import referent_change, referent_loads, referents_during, uncovered_communes
+from models.measures import INDICATORS, indicator_columns
 from models.schoolyear import school_year_bounds
 from views.charts import bar_chart
 from views.formatting import format_date, format_number, year_label
@@ -33,7 +34,7 @@ names = loads.full_name if "full_name" in loads.columns else pd.Series(None, ind
 loads["label"] = names.where(names.notna(), loads.sector_label)
 
 cols = st.columns(3)
-cols[0].metric("Référents", format_number(len(loads)))
+cols[0].metric(INDICATORS["referent_count"].short_label, format_number(len(loads)))
 cols[1].metric("Équivalents temps plein", format_number(loads.fte.sum(), 1))
 cols[2].metric("Habitants par ETP", format_number(loads.population_count.sum() / max(loads.fte.sum(), 0.01)))
 
@@ -46,8 +47,8 @@ show_chart(bar_chart(loads, "label", "population_count", "Référent", "Habitant
 table_with_downloads(loads, {
     "label": ("Référent", None), "email": ("Courriel", None), "phone": ("Téléphone", None),
     "departements": ("Départements", None), "epci_count": ("EPCI attribués", 0), "fte": ("ETP", 1),
-    "communes_count": ("Communes", 0), "population_count": ("Habitants", 0), "schools_count": ("Lycées", 0),
-    "events_count": ("Événements de l'année", 0), "inhabitants_per_fte": ("Habitants par ETP", 0),
+    "communes_count": ("Communes", 0), **indicator_columns("population_count", "schools_count", "events_count"),
+    "inhabitants_per_fte": ("Habitants par ETP", 0),
     "start_date": ("En poste depuis", None), "end_date": ("Jusqu'au", None),
 }, f"maillage-referents-{context.school_year}", key="referents-loads",
     personal=(f"Liste des référents ({context.departement_code or 'région'})"
@@ -61,17 +62,13 @@ if context.departement_code:
     if change is not None:
         st.subheader(f"Avant et depuis l'arrivée du {format_date(change.change_date)}")
         before, after = change.before, change.after
-        cols = st.columns(4)
-        for column, (label, now, then, decimals, better) in zip(cols, [
-                ("Référents en poste", after.referent_count, before.referent_count, 0, True),
-                ("ETP", after.referent_fte, before.referent_fte, 1, True),
-                ("Habitants par référent (ETP)", after.inhabitants_per_referent, before.inhabitants_per_referent, 0,
-                 False),
-                ("Habitants sans référent", after.uncovered_population_count, before.uncovered_population_count, 0,
-                 False)]):
+        shown = indicator_columns("referent_count", "referent_fte", "inhabitants_per_referent",
+                                  "uncovered_population_count")
+        for column, (code, (label, decimals)) in zip(st.columns(len(shown)), shown.items()):
+            now, then = getattr(after, code), getattr(before, code)
             column.metric(label, format_number(now, decimals), change_label(now, then, decimals),
                           help=f"La veille ({format_date(before.day)}) : {format_number(then, decimals)}",
-                          delta_color="normal" if better else "inverse")
+                          delta_color="normal" if INDICATORS[code].is_higher_better else "inverse")
         st.caption(f"Le {format_date(before.day)} face au {format_date(after.day)}, date d'arrivée du dernier "
                    "référent du département.")
 
@@ -85,5 +82,5 @@ else:
     st.warning(f"{format_number(len(nobody))} communes ({format_number(nobody.population_count.sum())} habitants) "
                "ne sont couvertes par aucun référent.")
     table_with_downloads(nobody, {"commune_code": ("Code commune", None), "name": ("Commune", None),
-                                  "departement_code": ("Département", None), "population_count": ("Habitants", 0)},
+                                  "departement_code": ("Département", None), **indicator_columns("population_count")},
                          "maillage-communes-sans-referent", key="referents-uncovered")

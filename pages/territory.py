@@ -4,7 +4,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from loaders import read
-from models.measures import COMMUNE_METHOD, INDICATORS, LEVEL_LABELS
+from models.measures import COMMUNE_METHOD, INDICATORS, LEVEL_LABELS, indicator_columns
 from models.schoolyear import previous_school_year
 from models.settings import get_settings
 from views.formatting import escape_markdown, year_label
@@ -72,8 +72,7 @@ st_folium(coverage_map(shapes[shapes.territory_code.isin(members)], values, dist
 map_download(context, shapes, values, distance, "Commune", f"maillage-fiche-carte-{code}-{context.school_year}",
              key="sheet-map-png", white_zone_km=settings.white_zone_km)
 table_with_downloads(weakest_first(values, distance), {
-    "territory_code": ("Code", None), "name": ("Commune", None), "population_count": ("Habitants", 0),
-    "schools_count": ("Lycées", 0), "events_count": ("Événements", 0), "ambassadors_count": ("Ambassadeurs", 0),
-    "remediation_capacity_count": ("Places de remédiation", 0), "event_distance_km": ("Distance événement (km)", 1),
-    "remediation_distance_km": ("Distance place libre (km)", 1),
+    "territory_code": ("Code", None), "name": ("Commune", None), **indicator_columns(
+        "population_count", "schools_count", "events_count", "ambassadors_count", "remediation_capacity_count",
+        "event_distance_km", "remediation_distance_km"),
 }, f"maillage-fiche-{code}-{context.school_year}", key="sheet-communes", height=360)

@@ -35,7 +35,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from models.access import Viewer  # noqa: E402
 from models.disclosure import HIDDEN  # noqa: E402
-from models.measures import INDICATORS, Indicator  # noqa: E402
+from models.measures import INDICATORS, Indicator, indicator_columns  # noqa: E402
 from views.formatting import NO_DATA, format_count, format_number, year_label  # noqa: E402
 from views.maps import HIDDEN_COLOUR, MISSING_COLOUR, LegendClass, class_index, legend_classes  # noqa: E402
 from views.tables import format_cell  # noqa: E402
@@ -49,16 +49,12 @@ FAINT_COLOUR = "#555555"
 FIGURE_COLOUR = "#225ea8"
 HEADER_FILL = "#dde6f3"
 NO_FIGURE = "–"  # a change that cannot be computed (a figure hidden or missing)
-TABLE_COLUMNS = {  # the table by département: column, French heading, decimals
-    "name": ("Département", None), "population_count": ("Habitants", 0),
-    "inhabitants_per_referent": ("Hab. par référent", 0), "events_per_10k": ("Événements / 10\u202f000 hab.", 2),
-    "ambassadors_count": ("Ambassadeurs", 0), "remediation_capacity_count": ("Places de remédiation", 0),
-    "coverage_index": ("Indice de couverture", 0),
-}
-CHANGES = {  # the headline counts compared with the previous school year (the Présentation page's wording)
-    "events_count": "Événements", "participants_count": "Participants", "ambassadors_count": "Ambassadeurs actifs",
-    "remediation_capacity_count": "Places de remédiation", "schools_not_reached_count": "Lycées non touchés",
-}
+TABLE_COLUMNS = {"name": ("Département", None), **indicator_columns(  # the table by département
+    "population_count", "inhabitants_per_referent", "events_per_10k", "ambassadors_count", "remediation_capacity_count",
+    "coverage_index")}
+CHANGES = indicator_columns(  # the headline counts compared with the previous school year (as on the Présentation page)
+    "events_count", "participants_count", "ambassadors_count", "remediation_capacity_count",
+    "schools_not_reached_count")
 EPCI_PREFIXES = {"Communauté d'agglomération": "CA", "Communauté de communes": "CC", "Communauté urbaine": "CU"}
 LEGEND_WRAP = 22  # characters per line of a legend's title and labels
 HEADER_WRAP = 13  # characters per line of a table heading
@@ -151,6 +147,11 @@ def _figure(row: pd.Series, column: str) -> str:
     return format_cell(row, column, INDICATORS[column].decimals)
 
 
+def _figures(row: pd.Series, *codes: str) -> list[tuple[str, str]]:
+    """(short label, figure) of registered figures, named and rounded by the registry."""
+    return [(label, format_cell(row, code, decimals)) for code, (label, decimals) in indicator_columns(*codes).items()]
+
+
 def glance_topic(scope: pd.Series, scope_label: str, departements: pd.DataFrame, departement_shapes,
                  epci: pd.DataFrame, epci_shapes, departement_code: str | None,
                  places: pd.DataFrame | None = None) -> Topic:
@@ -166,10 +167,8 @@ def glance_topic(scope: pd.Series, scope_label: str, departements: pd.DataFrame,
     if weakest is not None:
         sentence += (f" ; territoire le moins couvert : {weakest['name']} (indice "
                      f"{format_number(weakest.coverage_index)}, 100 = moyenne régionale).")
-    return Topic(f"{scope_label} en un coup d'œil", sentence, [
-        ("Habitants", _figure(scope, "population_count")), ("Lycées", _figure(scope, "schools_count")),
-        ("Événements", _figure(scope, "events_count")),
-        ("Places de remédiation", _figure(scope, "remediation_capacity_count"))], spec)
+    return Topic(f"{scope_label} en un coup d'œil", sentence, _figures(
+        scope, "population_count", "schools_count", "events_count", "remediation_capacity_count"), spec)
 
 
 def referents_topic(scope: pd.Series, departements: pd.DataFrame, shapes, places: pd.DataFrame | None = None) -> Topic:
@@ -181,11 +180,8 @@ def referents_topic(scope: pd.Series, departements: pd.DataFrame, shapes, places
         sentence = (f"Un référent (ETP) couvre {format_number(worst.inhabitants_per_referent)} habitants dans "
                     f"le département le moins doté ({worst['name']}), contre "
                     f"{format_number(best.inhabitants_per_referent)} dans le mieux doté ({best['name']}).")
-    return Topic("Référents départementaux", sentence, [
-        ("Référents (ETP)", _figure(scope, "referent_fte")),
-        ("Habitants par référent", _figure(scope, "inhabitants_per_referent")),
-        ("Lycées par référent", _figure(scope, "schools_per_referent")),
-        ("Communes sans référent", _figure(scope, "uncovered_communes_count"))],
+    return Topic("Référents départementaux", sentence, _figures(
+        scope, "referent_fte", "inhabitants_per_referent", "schools_per_referent", "uncovered_communes_count"),
         MapSpec(shapes, departements, INDICATORS["inhabitants_per_referent"], "Département", places=places))
 
 
@@ -198,11 +194,8 @@ def events_topic(scope: pd.Series, epci: pd.DataFrame, shapes, school_year: str,
     sentence = (f"{format_number(len(none))} EPCI sur {format_number(len(epci))}, soit "
                 f"{format_number(none.population_count.sum())} habitants, {verb} accueilli aucun événement "
                 f"en {year}." if len(none) else f"Chaque EPCI a accueilli au moins un événement en {year}.")
-    return Topic("Événements info-métiers", sentence, [
-        ("Événements", _figure(scope, "events_count")),
-        ("Pour 10 000 habitants", _figure(scope, "events_per_10k")),
-        ("Participants", _figure(scope, "participants_count")),
-        ("Lycées non touchés", _figure(scope, "schools_not_reached_count"))],
+    return Topic("Événements info-métiers", sentence, _figures(
+        scope, "events_count", "events_per_10k", "participants_count", "schools_not_reached_count"),
         MapSpec(shapes, epci, INDICATORS["events_per_10k"], "EPCI", places=places))
 
 
@@ -222,11 +215,8 @@ def ambassadors_topic(scope: pd.Series, epci: pd.DataFrame, shapes, sectors_coun
         places_sentence = (f"{format_number(len(none))} EPCI sur {format_number(len(epci))} {verb} aucun "
                            "ambassadeur actif")
     sentence = f"{places_sentence} ; {sectors}" if sectors else f"{places_sentence}."
-    return Topic("Ambassadeurs métiers", sentence, [
-        ("Ambassadeurs actifs", _figure(scope, "ambassadors_count")),
-        ("Pour 10 000 habitants", _figure(scope, "ambassadors_per_10k")),
-        ("Mobilisations", _figure(scope, "mobilisations_count")),
-        ("Filières sans ambassadeur", _figure(scope, "sectors_without_ambassador_count"))],
+    return Topic("Ambassadeurs métiers", sentence, _figures(
+        scope, "ambassadors_count", "ambassadors_per_10k", "mobilisations_count", "sectors_without_ambassador_count"),
         MapSpec(shapes, epci, INDICATORS["ambassadors_per_10k"], "EPCI", places=places))
 
 
@@ -237,11 +227,9 @@ def remediation_topic(scope: pd.Series, epci: pd.DataFrame, shapes, places: pd.D
                 f"{_figure(scope, 'remediation_capacity_count')} au dernier relevé ; "
                 f"{_figure(scope, 'remediation_white_zone_population_count')} habitants vivent à plus de "
                 f"{format_number(white_zone_km)} km d'une place libre.")
-    return Topic("Places de remédiation", sentence, [
-        ("Places", _figure(scope, "remediation_capacity_count")),
-        ("Places libres", _figure(scope, "remediation_free_count")),
-        ("Taux d'occupation (%)", _figure(scope, "remediation_occupancy_pct")),
-        ("Pour 100 décrocheurs", _figure(scope, "remediation_per_100_dropouts"))],
+    return Topic("Places de remédiation", sentence, _figures(
+        scope, "remediation_capacity_count", "remediation_free_count", "remediation_occupancy_pct",
+        "remediation_per_100_dropouts"),
         MapSpec(shapes, epci, INDICATORS["remediation_per_10k"], "EPCI", places=places))
 
 
@@ -277,9 +265,10 @@ def changes_topic(scope: pd.Series, parts: pd.DataFrame, last_scope: pd.Series |
     A previous year without data (`last_scope` None) reads « pas de données », never zeros.
     """
     now, before = year_label(school_year), year_label(last_year)
-    rows = [(label, NO_DATA if last_scope is None else format_cell(last_scope, column), format_cell(scope, column),
+    rows = [(label, NO_DATA if last_scope is None else format_cell(last_scope, column, decimals),
+             format_cell(scope, column, decimals),
              NO_FIGURE if last_scope is None else _change(scope.get(column), last_scope.get(column)))
-            for column, label in CHANGES.items()]
+            for column, (label, decimals) in CHANGES.items()]
     table = pd.DataFrame(rows, columns=["Indicateur", before, now, "Évolution"])
     indexed = parts.set_index("territory_code")
     values = pd.DataFrame({now: indexed.events_count.astype(float)})
@@ -315,11 +304,9 @@ def table_topic(departements: pd.DataFrame, region: pd.Series, small_count: int)
 def departement_topic(row: pd.Series, epci: pd.DataFrame, shapes, places: pd.DataFrame | None = None) -> Topic:
     """One département: its EPCI by coverage index and its headline figures."""
     return Topic(f"{row['name']}", f"{row['name']} : indice de couverture {format_number(row.coverage_index)} "
-                 "(100 = moyenne régionale), détaillé par EPCI sur la carte.", [
-                     ("Habitants par référent", _figure(row, "inhabitants_per_referent")),
-                     ("Événements / 10 000 hab.", _figure(row, "events_per_10k")),
-                     ("Ambassadeurs", _figure(row, "ambassadors_count")),
-                     ("Places de remédiation", _figure(row, "remediation_capacity_count"))],
+                 "(100 = moyenne régionale), détaillé par EPCI sur la carte.", _figures(
+                     row, "inhabitants_per_referent", "events_per_10k", "ambassadors_count",
+                     "remediation_capacity_count"),
                  MapSpec(shapes, epci, INDICATORS["coverage_index"], "EPCI", places=places))
 
 

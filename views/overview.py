@@ -6,7 +6,7 @@ Builders only (measures in, French out); pages/overview.py puts them on screen.
 import pandas as pd
 import streamlit as st
 
-from models.measures import INDICATORS
+from models.measures import INDICATORS, indicator_columns
 from models.weakest import Weakness
 from views.formatting import NO_DATA, escape_markdown, format_number, year_label
 from views.presentation import Figure, change_label
@@ -19,13 +19,9 @@ OVERVIEW_CSS = """<style>
 .st-key-overview-figures [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
 </style>"""
 
-# The key figures of the first screen: (column, label, help beside the figure or None).
-KEY_FIGURES = [
-    ("population_count", "Habitants"), ("schools_count", "Lycées"), ("referent_fte", "Référents (ETP)"),
-    ("inhabitants_per_referent", "Hab. par référent"), ("events_count", "Événements"),
-    ("participants_count", "Participants"), ("ambassadors_count", "Ambassadeurs actifs"),
-    ("remediation_capacity_count", "Places de remédiation"),
-]
+# The key figures of the first screen, named and rounded by the registry: {code: (short label, decimals)}.
+KEY_FIGURES = indicator_columns("population_count", "schools_count", "referent_fte", "inhabitants_per_referent",
+                                "events_count", "participants_count", "ambassadors_count", "remediation_capacity_count")
 # How a rate reads in a sentence: (singular, plural) after the figure, and what nothing reads.
 RATE_WORDS = {
     "events_per_10k": ("événement pour 10 000 hab.", "événements pour 10 000 hab.", "aucun événement"),
@@ -49,8 +45,7 @@ def key_figures(row: pd.Series, last: pd.Series | None, last_year: str, to_date:
     same date, said so beside it (« +12 au 28/11 »). The figure shown stays the year's, as on every page.
     """
     figures = []
-    for column, label in KEY_FIGURES:
-        decimals = 1 if column == "referent_fte" else INDICATORS[column].decimals
+    for column, (label, decimals) in KEY_FIGURES.items():
         value = format_cell(row, column, decimals)
         better = INDICATORS[column].is_higher_better
         if column in STRUCTURE:

@@ -17,7 +17,7 @@ import streamlit as st
 
 from models.disclosure import HIDDEN
 from models.gaps import find_gaps
-from models.measures import INDICATORS
+from models.measures import INDICATORS, indicator_columns
 from views.charts import FRENCH_NUMBER, bar_chart
 from views.formatting import NO_DATA, escape_markdown, format_number, format_percent, year_label
 from views.gaps import gap_sentences
@@ -124,6 +124,12 @@ def _bar(parts: pd.DataFrame, column: str, part_label: str, colour: str) -> alt.
     return chart.properties(height=min(CHART_HEIGHT, max(140, 34 * len(parts))))
 
 
+def _figures(row: pd.Series, *codes: str) -> list[Figure]:
+    """Registered figures of a row, named and rounded by the registry (hidden small counts read « < 5 »)."""
+    return [Figure(label, format_cell(row, code, decimals)) for code, (label, decimals) in indicator_columns(
+        *codes).items()]
+
+
 def change_label(now, before, decimals: int = 0) -> str | None:
     """"+12" or "-3,5" (st.metric colours it), or None when either figure is missing or hidden."""
     if now is None or before is None or pd.isna(now) or pd.isna(before):
@@ -140,16 +146,11 @@ def overview_slide(scope: Scope) -> Slide:
     sentence = (f"{format_number(below)} EPCI sur {format_number(index.notna().sum())} ont une dotation inférieure "
                 f"à la moyenne régionale (indice sous 100) : plus la teinte est claire, moins le territoire est "
                 "couvert.")
-    return Slide("overview", f"{scope.name} en un coup d'œil", [
-        Figure("Habitants", format_number(row.population_count)),
-        Figure("Lycées", format_number(row.schools_count)),
-        Figure("Référents (ETP)", format_number(row.referent_fte, 1)),
-        Figure("Événements", format_number(row.events_count)),
-        Figure("Ambassadeurs actifs", format_cell(row, "ambassadors_count")),
-        Figure("Places de remédiation", format_number(row.remediation_capacity_count)),
-    ], sentence, map=coverage_map(scope.epci_shapes, scope.epci, INDICATORS["coverage_index"],
-                                  tile_url=scope.tile_url, tile_attribution=scope.tile_attribution,
-                                  level_label="EPCI"))
+    return Slide("overview", f"{scope.name} en un coup d'œil", _figures(
+        row, "population_count", "schools_count", "referent_fte", "events_count", "ambassadors_count",
+        "remediation_capacity_count"), sentence, map=coverage_map(
+            scope.epci_shapes, scope.epci, INDICATORS["coverage_index"], tile_url=scope.tile_url,
+            tile_attribution=scope.tile_attribution, level_label="EPCI"))
 
 
 def referents_slide(scope: Scope) -> Slide:
@@ -159,12 +160,9 @@ def referents_slide(scope: Scope) -> Slide:
     sentence = f"Un référent (ETP) couvre en moyenne {format_number(row.inhabitants_per_referent)} habitants"
     sentence += (f" ; le plus chargé : {worst['name']}, avec {format_number(worst.inhabitants_per_referent)} "
                  "habitants par référent." if worst is not None else ".")
-    return Slide("referents", "Référents départementaux", [
-        Figure("Référents (ETP)", format_number(row.referent_fte, 1)),
-        Figure("Habitants par référent", format_number(row.inhabitants_per_referent)),
-        Figure("Lycées par référent", format_number(row.schools_per_referent, 1)),
-        Figure("Communes sans référent", format_number(row.uncovered_communes_count)),
-    ], sentence, chart=_bar(scope.parts, "inhabitants_per_referent", scope.part_label, "#3182bd"))
+    return Slide("referents", "Référents départementaux", _figures(
+        row, "referent_fte", "inhabitants_per_referent", "schools_per_referent", "uncovered_communes_count"),
+        sentence, chart=_bar(scope.parts, "inhabitants_per_referent", scope.part_label, "#3182bd"))
 
 
 def events_slide(scope: Scope) -> Slide:
@@ -175,12 +173,9 @@ def events_slide(scope: Scope) -> Slide:
                 f"{format_number(row.events_per_10k, 2)} pour 10 000 habitants")
     sentence += (f" ; le moins doté : {worst['name']} ({format_number(worst.events_per_10k, 2)})."
                  if worst is not None else ".")
-    return Slide("events", "Événements info-métiers", [
-        Figure("Événements", format_number(row.events_count)),
-        Figure("Participants", format_cell(row, "participants_count")),
-        Figure("Événements / 10 000 hab.", format_number(row.events_per_10k, 2)),
-        Figure("Lycées non touchés", format_number(row.schools_not_reached_count)),
-    ], sentence, chart=_bar(scope.parts, "events_per_10k", scope.part_label, "#e6550d"))
+    return Slide("events", "Événements info-métiers", _figures(
+        row, "events_count", "participants_count", "events_per_10k", "schools_not_reached_count"),
+        sentence, chart=_bar(scope.parts, "events_per_10k", scope.part_label, "#e6550d"))
 
 
 def ambassadors_slide(scope: Scope) -> Slide:
@@ -191,12 +186,9 @@ def ambassadors_slide(scope: Scope) -> Slide:
                 f"{format_cell(row, 'ambassadors_per_10k', 2)} pour 10 000 habitants")
     sentence += (f" ; le moins doté : {worst['name']} ({format_number(worst.ambassadors_per_10k, 2)})."
                  if worst is not None else ".")
-    return Slide("ambassadors", "Ambassadeurs métiers", [
-        Figure("Ambassadeurs actifs", format_cell(row, "ambassadors_count")),
-        Figure("Ambassadeurs / 10 000 hab.", format_cell(row, "ambassadors_per_10k", 2)),
-        Figure("Mobilisations", format_number(row.mobilisations_count)),
-        Figure("Filières sans ambassadeur", format_number(row.sectors_without_ambassador_count)),
-    ], sentence, chart=(chart := _bar(scope.parts, "ambassadors_per_10k", scope.part_label, "#31a354")),
+    return Slide("ambassadors", "Ambassadeurs métiers", _figures(
+        row, "ambassadors_count", "ambassadors_per_10k", "mobilisations_count", "sectors_without_ambassador_count"),
+        sentence, chart=(chart := _bar(scope.parts, "ambassadors_per_10k", scope.part_label, "#31a354")),
         note="" if chart is not None else f"Pas de graphique : chaque {scope.part_label.lower()} compte moins de "
                                           "5 ambassadeurs (secret statistique) ou aucun.")
 
@@ -208,12 +200,10 @@ def remediation_slide(scope: Scope) -> Slide:
     sentence = (f"{format_number(row.remediation_capacity_count)} places de remédiation, dont "
                 f"{format_number(row.remediation_free_count)} libres au dernier relevé"
                 + (f" (taux d'occupation {format_percent(occupancy / 100)})." if pd.notna(occupancy) else "."))
-    return Slide("remediation", "Décrochage et remédiation", [
-        Figure("Places de remédiation", format_number(row.remediation_capacity_count)),
-        Figure("Places libres", format_number(row.remediation_free_count)),
-        Figure("Taux d'occupation", format_percent(occupancy / 100) if pd.notna(occupancy) else "–"),
-        Figure("Places pour 100 décrocheurs", format_number(row.remediation_per_100_dropouts, 1)),
-    ], sentence, chart=_bar(scope.parts, "remediation_per_10k", scope.part_label, "#756bb1"))
+    return Slide("remediation", "Décrochage et remédiation", _figures(
+        row, "remediation_capacity_count", "remediation_free_count", "remediation_occupancy_pct",
+        "remediation_per_100_dropouts"), sentence,
+        chart=_bar(scope.parts, "remediation_per_10k", scope.part_label, "#756bb1"))
 
 
 def gaps_slide(scope: Scope) -> Slide:
@@ -237,9 +227,8 @@ def gaps_slide(scope: Scope) -> Slide:
                          white_zone_km=scope.white_zone_km))
 
 
-CHANGES = {"events_count": "Événements", "participants_count": "Participants",
-           "ambassadors_count": "Ambassadeurs actifs",
-           "remediation_capacity_count": "Places de remédiation", "schools_not_reached_count": "Lycées non touchés"}
+CHANGES = indicator_columns("events_count", "participants_count", "ambassadors_count", "remediation_capacity_count",
+                            "schools_not_reached_count")  # the headline figures compared with last year
 
 
 def changes_chart(parts: pd.DataFrame, last_parts: pd.DataFrame, school_year: str, last_year: str,
@@ -265,12 +254,14 @@ def changes_slide(scope: Scope, last_year: str) -> Slide:
     title = f"Ce qui a changé depuis {year_label(last_year)}"
     if last is None:
         return Slide("changes", title, [
-            Figure(label, format_cell(row, column), help=f"{year_label(last_year)} : {NO_DATA}")
-            for column, label in CHANGES.items()],
+            Figure(label, format_cell(row, column, decimals), help=f"{year_label(last_year)} : {NO_DATA}")
+            for column, (label, decimals) in CHANGES.items()],
             f"Année scolaire {year_label(last_year)} : {NO_DATA}, la comparaison n'est pas possible.")
-    figures = [Figure(label, format_cell(row, column), change_label(row.get(column), last.get(column)),
-                      f"{year_label(last_year)} : {format_cell(last, column)}", INDICATORS[column].is_higher_better)
-               for column, label in CHANGES.items()]
+    figures = [Figure(label, format_cell(row, column, decimals),
+                      change_label(row.get(column), last.get(column), decimals),
+                      f"{year_label(last_year)} : {format_cell(last, column, decimals)}",
+                      INDICATORS[column].is_higher_better)
+               for column, (label, decimals) in CHANGES.items()]
     change = float(row.events_count) - float(last.events_count)
     sentence = (f"{format_number(row.events_count)} événements en {year_label(scope.school_year)} contre "
                 f"{format_number(last.events_count)} en {year_label(last_year)} "

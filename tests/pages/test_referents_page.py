@@ -9,7 +9,7 @@ def test_the_nord_before_and_since_its_second_referent(app_env):
     (heading,) = [h.value for h in app.subheader if h.value.startswith("Avant et depuis l'arrivée du")]
     figures = {m.label: m for m in app.metric}
     assert figures["Référents en poste"].value == "2" and figures["Référents en poste"].proto.delta == "+1", heading
-    load = figures["Habitants par référent (ETP)"]
+    load = figures["Hab. par référent (ETP)"]
     assert load.proto.delta.startswith("-") and load.proto.color == 1  # fewer inhabitants per référent: good news
     assert any("En poste depuis" in table.value.columns for table in app.dataframe)
 

@@ -317,7 +317,7 @@ def test_pdf_table_headings_wrap_and_do_not_overlap(deck):
     renderer = figure.canvas.get_renderer()
     cells = drawn.get_celld()
     headings = [cells[0, col] for col in range(len(table.columns))]
-    assert any("\n" in cell.get_text().get_text() for cell in headings)  # « Hab. par / référent »
+    assert any("\n" in cell.get_text().get_text() for cell in headings)  # « Hab. par / référent / (ETP) »
     boxes = [cell.get_text().get_window_extent(renderer) for cell in headings]
     assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
     for cell in cells.values():  # every text inside its cell
@@ -333,5 +333,5 @@ def test_pptx_tables_fit_their_slides(pptx_bytes):
             width = sum(column.width for column in shape.table.columns)
             assert shape.left + width <= presentation.slide_width
             assert shape.top + sum(row.height for row in shape.table.rows) <= presentation.slide_height * 0.9
-            assert "Hab. par\nréférent" in [cell.text for cell in shape.table.rows[0].cells] or \
+            assert "Hab. par\nréférent\n(ETP)" in [cell.text for cell in shape.table.rows[0].cells] or \
                 shape.table.cell(0, 0).text == "Indicateur"
