@@ -81,12 +81,15 @@ gaps = find_gaps(scope, scope_departements, epci, settings.white_zone_km, len(se
 for sentence in gap_sentences(gaps, scope_label=whose, year_label=when):
     st.markdown(f"- {escape_markdown(sentence)}")
 
-parts, part_label = (epci, "EPCI") if code else (departements, "Département")
-st.subheader(f"Chaque {part_label.lower()} face à la région et aux cibles")
+parts, part_label, each = (epci, "EPCI", "Chaque EPCI") if code else (departements, "Département",
+                                                                       "Chaque département")
+st.subheader(f"{each} face à la région et aux cibles")
 ratings = rate_frame(parts, region, settings.targets, tuple(RATED))
 shown = display_table(parts, {"name": (part_label, None), **indicator_columns("population_count"), **RATED})
+widths = {part_label: st.column_config.TextColumn(width=220),  # every column in view at 1366 px
+          **{label: st.column_config.Column(width=104) for label in shown.columns[1:]}}
 st.dataframe(rated_table(shown, ratings.rename(columns={k: v[0] for k, v in RATED.items()})), hide_index=True,
-             width="stretch")
+             width="stretch", column_config=widths)
 targets = " · ".join(f"{label} : {format_number(settings.targets[key], decimals)}"
                      for key, (label, decimals) in RATED.items() if key in settings.targets)
 st.caption(f"{RATING_LEGEND} Cibles : {targets}. Région : "

@@ -17,6 +17,7 @@ OVERVIEW_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
 .st-key-overview-figures [data-testid="stMetricValue"] { font-size: 1.7rem; }
 .st-key-overview-figures [data-testid="stMetricLabel"] p { font-size: 0.8rem; }
+.st-key-overview-figures [data-testid="stMetricLabel"] * { white-space: normal !important; text-overflow: clip; }
 </style>"""
 
 # The key figures of the first screen, named and rounded by the registry: {code: (short label, decimals)}.
