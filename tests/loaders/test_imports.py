@@ -9,10 +9,8 @@ CLI also recompute the measures (several seconds), so they are used where that r
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -35,7 +33,7 @@ from loaders.imports import (
     write_check,
 )
 from loaders.kinds import KINDS, kind_of
-from loaders.places import Places, read_places
+from loaders.places import Places
 from loaders.reading import FileRefused, RawTable
 from models.access import Viewer
 from models.audit import ImportBatch
@@ -80,27 +78,6 @@ ADMIN = Viewer("admin")
 
 
 # Stores.
-
-@pytest.fixture(scope="module")
-def hdf(demo_store_url) -> Engine:
-    """The shared Hauts-de-France store with its demo data: read only (check_file writes nothing)."""
-    return get_engine(demo_store_url)
-
-
-@pytest.fixture(scope="module")
-def places(hdf) -> Places:
-    return read_places(hdf, REGION)
-
-
-@pytest.fixture
-def store(demo_store_url, tmp_path) -> Iterator[Engine]:
-    """A copy of the Hauts-de-France store of this test's own: it may write."""
-    copy = tmp_path / "store.db"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
-    engine = get_engine(f"sqlite:///{copy}")
-    yield engine
-    engine.dispose()
-
 
 def url_of(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)

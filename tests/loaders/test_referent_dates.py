@@ -7,18 +7,14 @@ The store is conftest's demo_store_url (built once per session, DEMO_TODAY = 25/
 on its own copy.
 """
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from sqlalchemy import Engine, select
 
 from loaders.imports import check_file, export_rows, write_check
-from loaders.places import Places, read_places
 from models.access import Viewer
 from models.coverage import referent_change
-from models.db import get_engine
 from models.queries import read_communes, read_frame, read_referents, read_stored_measures
 from models.resources import Referent
 from tests.loaders.import_files import kind_csv
@@ -35,27 +31,6 @@ RECORDS = [
      "Date de début": "2025-01-06", "Date de fin": "30/06/2026"},
     {"Nom": "Sacha Exemple", "Courriel": "sacha.exemple@example.org", "Départements": "02"},
 ]
-
-
-@pytest.fixture(scope="module")
-def hdf(demo_store_url) -> Engine:
-    """The shared store with its demo data: read only."""
-    return get_engine(demo_store_url)
-
-
-@pytest.fixture(scope="module")
-def places(hdf) -> Places:
-    return read_places(hdf, REGION)
-
-
-@pytest.fixture
-def store(demo_store_url, tmp_path) -> Iterator[Engine]:
-    """A copy of the demo store of this test's own: it may write."""
-    copy = tmp_path / "store.db"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
-    engine = get_engine(f"sqlite:///{copy}")
-    yield engine
-    engine.dispose()
 
 
 def problems(checked) -> list[tuple]:

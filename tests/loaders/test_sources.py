@@ -1,30 +1,17 @@
 """The Sources tab: each resource's load date is that of its own last import, the demo's while it is demo data.
 
-The store is a copy of conftest's Hauts-de-France demo store, of each test's own (imports write).
+The store is a copy of the Hauts-de-France demo store, of each test's own (imports write: tests/loaders/conftest).
 """
 
-import shutil
-from collections.abc import Iterator
 
 import pandas as pd
-import pytest
 from sqlalchemy import Engine
 
 from loaders.imports import import_file
-from models.db import get_engine
 from models.queries import read_import_batches, read_sources
 from tests.loaders.import_files import kind_csv
 
 REGION = "32"
-
-
-@pytest.fixture
-def store(demo_store_url, tmp_path) -> Iterator[Engine]:
-    copy = tmp_path / "store.db"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
-    engine = get_engine(f"sqlite:///{copy}")
-    yield engine
-    engine.dispose()
 
 
 def _loaded(engine: Engine) -> dict[str, pd.Timestamp]:

@@ -5,8 +5,6 @@ unchanged, then measured like every other level and listed on the map's Zonage l
 The store is conftest's demo_store_url (built once per session); a test that writes works on its own copy.
 """
 
-import shutil
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, select
@@ -44,27 +42,6 @@ RECORDS = [
      "agence territoriale", "Commune": "Amiens", "Département": "80"},
 ]
 MEMBERS = {"BE-LILLE": {"59350", "59512", "59599"}, "PRIF-METRO": {"59350", "59009"}, "AT-AMIENS": {"80021"}}
-
-
-@pytest.fixture(scope="module")
-def hdf(demo_store_url) -> Engine:
-    """The shared store with its demo data: read only."""
-    return get_engine(demo_store_url)
-
-
-@pytest.fixture(scope="module")
-def places(hdf) -> Places:
-    return read_places(hdf, REGION)
-
-
-@pytest.fixture
-def store(demo_store_url, tmp_path) -> Iterator[Engine]:
-    """A copy of the demo store of this test's own: it may write."""
-    copy = tmp_path / "store.db"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
-    engine = get_engine(f"sqlite:///{copy}")
-    yield engine
-    engine.dispose()
 
 
 def check(engine: Engine, records: list[dict], places: Places, name: str = "zonages.csv"):
