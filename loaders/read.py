@@ -248,6 +248,12 @@ def zoning_members(database_url: str, region_code: str, *, data_version: int) ->
     return queries.read_zoning_members(engine_for(database_url), region_code)
 
 
+def zoning_kinds(database_url: str, region_code: str) -> dict[str, str]:
+    """Each zoning's kind by its code (« bassin d'emploi », « Secteur de référent »…)."""
+    members = zoning_members(database_url, region_code)
+    return dict(zip(members.zoning_code, members.zoning_kind))
+
+
 LEVEL_CODE = {"departement": "departement_code", "epci": "epci_code", "commune": "commune_code"}
 
 TABLE_LABELS = {

@@ -99,6 +99,10 @@ def map_section() -> None:
     layers = top[2].multiselect("Points affichés", list(LAYERS), default=["remediation"], format_func=LAYERS.get,
                                 key="map_layers")
     values = read.measures(*args, level, context.departement_code, context.school_year, context.today)
+    if level == "zoning":  # zonings of several kinds overlap: one kind at a time
+        kinds = read.zoning_kinds(context.database_url, context.region_code)
+        kind = top[0].selectbox("Nature du zonage", sorted(set(kinds.values())), key="map_zoning_kind")
+        values = values[values.territory_code.map(kinds) == kind]
     geometry_id, geometry = read.map_geometry(context.database_url, context.region_code, level)
     overlays = white_zone_overlays(white)
     data = map_payload(geometry, geometry_id, level, values, measure, point_layers(layers), overlays,

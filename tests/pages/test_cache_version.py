@@ -68,3 +68,22 @@ def test_the_app_finishes_a_recompute_an_interrupted_import_left(own_store, monk
     assert is_store_ready(own_store, REGION)
     assert region_events_count(own_store)[YEAR] == 3
     assert metric(app, "Événements") == "3"
+
+
+def test_imported_zonings_are_mapped_one_kind_at_a_time(own_store):
+    """Two bassins d'emploi imported beside the demo's six référent sectors: the Carte's Zonage level asks which
+    kind, and its table then holds the zonings of that kind only (measures computed for them by the import)."""
+    rows = [{"Code du zonage": code, "Nom du zonage": name, "Nature du zonage": "bassin d'emploi", "Commune": commune}
+            for code, name, communes in (("BE-LILLE", "Bassin de Lille", ("Lille", "Roubaix")),
+                                         ("BE-AMIENS", "Bassin d'Amiens", ("Amiens",)))
+            for commune in communes]
+    assert import_file(own_store, "zonings", kind_csv("zonings", rows), "zonages.csv", REGION).status == "ok"
+    app = run_page("pages/map.py")
+    app.radio(key="map_level").set_value("zoning").run()
+    kinds = app.selectbox(key="map_zoning_kind")
+    assert sorted(kinds.options) == ["Secteur de référent", "bassin d'emploi"]
+    kinds.set_value("bassin d'emploi").run()
+    assert not app.exception, [e.message for e in app.exception]
+    assert sorted(app.dataframe[-1].value["Zonage"]) == ["Bassin d'Amiens", "Bassin de Lille"]
+    kinds.set_value("Secteur de référent").run()
+    assert len(app.dataframe[-1].value) == 6
