@@ -90,9 +90,13 @@ def shapes(database_url: str, region_code: str, level: str, *, data_version: int
 
 
 @_current
-@st.cache_data(max_entries=FEW, show_spinner="Préparation des contours…")
+@st.cache_resource(max_entries=FEW, show_spinner="Préparation des contours…")
 def map_geometry(database_url: str, region_code: str, level: str, *, data_version: int) -> tuple[str, dict]:
-    """A level's outlines as the map component takes them (quantised TopoJSON), with an id that changes with them."""
+    """A level's outlines as the map component takes them (quantised TopoJSON), with an id that changes with them.
+
+    Kept as a resource, not copied at each call (a megabyte of TopoJSON for the communes: 150 ms a rerun as
+    cache_data): callers only read it.
+    """
     from views.choropleth import topology
 
     return f"{region_code}-{level}-{data_version}", topology(shapes(database_url, region_code, level))
