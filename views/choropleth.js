@@ -108,11 +108,15 @@ function create(L, parentElement, data, setTriggerValue) {
     legend.addTo(map);
   }
   map.on("zoomend", () => showPlaces(state));
-  map.on("dragstart", () => { state.moved = true; });
-  // A map laid out before its column had its width: refit once it has (unless the user moved it).
+  // The user's own view (drag, wheel, buttons) is kept: only the app's fits are not the user's.
+  map.on("dragstart zoomstart", () => { if (!state.fitting) state.moved = true; });
+  // A map laid out before its column had its width: refit once it has it. A few pixels (a scrollbar coming
+  // as the page grows under the map) only tell Leaflet its new size: the view stays as it is.
+  state.fittedWidth = 0;
   new ResizeObserver(() => {
-    map.invalidateSize();
-    if (!state.moved) fit(state);
+    map.invalidateSize({ pan: false });
+    const width = root.clientWidth;
+    if (!state.moved && Math.abs(width - state.fittedWidth) > 0.2 * state.fittedWidth) fit(state);
   }).observe(root);
   // For tests and the benchmark: where a territory or a point is on screen (client coordinates).
   const onScreen = (latLng) => {
@@ -172,11 +176,14 @@ function paint(state, data) {
 // The territories in view, beside the legend (bottom right) rather than under it.
 function fit(state) {
   if (!state.bounds) return;
-  state.map.invalidateSize(false);
+  state.map.invalidateSize({ pan: false });
   const legend = state.legendBox && !state.legendBox.classList.contains("maillage-legend-below")
     ? state.legendBox.offsetWidth + 12 : 0;
   const room = state.root.clientWidth > 2 * legend + 100 ? legend : 0;
+  state.fitting = true;
   state.map.fitBounds(state.bounds, { paddingTopLeft: [16, 16], paddingBottomRight: [room + 8, 16] });
+  state.fitting = false;
+  state.fittedWidth = state.root.clientWidth;
 }
 
 function drawLegend(state, data) {
