@@ -411,9 +411,6 @@ def schools_to_contact(database_url: str, viewer: Viewer, region_code: str, depa
                                     event_schools(database_url, viewer, region_code, None), school_year)
 
 
-_AGGREGATES = Viewer("direction")  # reads whose result names no one, as the measures' computation (loaders.compute)
-
-
 @_current
 @st.cache_data(max_entries=MANY, show_spinner=False)
 def sectors_without_ambassador(database_url: str, viewer: Viewer, region_code: str, level: str,
@@ -422,12 +419,12 @@ def sectors_without_ambassador(database_url: str, viewer: Viewer, region_code: s
     """Départements or EPCI of the scope with trade sectors no active ambassador works in, and which ones.
 
     An aggregate for every role, CODIR included, as the measure `sectors_without_ambassador_count`: it is
-    computed from every active ambassador's commune and sector (read like the measures are), and only
-    which sectors each territory lacks leaves this function. An EPCI of the département counts whole.
+    computed from the active ambassadors' communes and sectors only (queries.read_ambassador_sectors, which
+    reads no person). An EPCI of the département counts whole.
     """
-    active = queries.read_ambassadors(engine_for(database_url), _AGGREGATES, region_code, None, school_year)
+    active = queries.read_ambassador_sectors(engine_for(database_url), region_code, school_year)
     all_communes = communes(database_url, region_code)
-    frame = lists.sectors_without_ambassador(all_communes, active[["commune_code", "sector"]],
+    frame = lists.sectors_without_ambassador(all_communes, active,
                                              sectors(database_url, region_code), level)
     if departement_code:
         keep = set(all_communes.loc[all_communes.departement_code == departement_code, LEVEL_CODE[level]])

@@ -160,6 +160,16 @@ def _mobilisations_in(school_year: str | None):
     return mobilisations.subquery()
 
 
+def read_ambassador_sectors(engine: Engine, region_code: str, school_year: str | None) -> pd.DataFrame:
+    """The commune and trade sector of each ambassador active in the school year, nothing else.
+
+    Where a territory has someone in a sector, not who: no name, contact or count below a row per
+    ambassador leaves here, so every role may read it (the lists of sectors without ambassador).
+    """
+    return read_frame(engine, select(Ambassador.commune_code, Ambassador.sector).where(
+        Ambassador.region_code == region_code, active_ambassador_condition(school_year)))
+
+
 def read_ambassadors(engine: Engine, viewer: Viewer, region_code: str, departement_code: str | None,
                      school_year: str | None) -> pd.DataFrame:
     """Ambassadors active in the school year, with their mobilisations that year; contacts by role."""
