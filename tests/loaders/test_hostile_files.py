@@ -27,7 +27,6 @@ from models.db import get_engine
 from models.resources import Event
 from models.settings import Settings
 from models.territory import Commune, Departement, Region
-from tests.loaders import test_imports as base
 from tests.loaders.import_files import (
     HOSTILE_FILES,
     formatted_rows_workbook,
@@ -36,8 +35,7 @@ from tests.loaders.import_files import (
 )
 from tests.loaders.test_imports import REGION, check, event, run_cli, snapshot, url_of
 
-# The Hauts-de-France store of test_imports (read only), its places, and a copy of it a test may write.
-hdf, places, store = base.hdf, base.places, base.store
+# The Hauts-de-France store (read only), its places, and a copy a test may write: tests/loaders/conftest.py.
 
 _PYTHON_WORDS = re.compile(r"Traceback|\w+(Error|Exception)\b|\bfield\b|\blarger\b|\bexpected\b|\bthe\b|\bfile\b")
 

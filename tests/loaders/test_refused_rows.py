@@ -14,7 +14,7 @@ from models.access import ROLES, Viewer
 from models.audit import ImportBatch, ImportRefusal, now_utc
 from models.db import transaction
 from tests.loaders.import_files import csv_bytes, headers
-from tests.loaders.test_imports import REGION, check, hdf, places, store, write  # noqa: F401  (fixtures)
+from tests.loaders.test_imports import write
 
 CONTACT = {"Contact": "Dominique Martin", "Courriel du contact": "dominique.martin@example.org",
            "Téléphone du contact": "06 12 34 56 78"}
