@@ -1,7 +1,6 @@
 """The Données page and personal data: exports logged when clicked, the access log for administration,
 the last purge for direction and administration."""
 
-import shutil
 from datetime import date
 
 import pytest
@@ -9,7 +8,6 @@ import pytest
 from loaders.purge import purge_store
 from models.access import Viewer
 from models.audit import log_access, read_access_log
-from models.db import get_engine
 from models.settings import get_settings
 from tests.pages.test_pages import run_page
 
@@ -18,18 +16,11 @@ NO_PURGE = "Aucune purge encore effectuée : python -m loaders purge"
 
 
 @pytest.fixture
-def own_store(demo_store_url, tmp_path, monkeypatch):
-    """The app on a copy of the demo store of this test's own, as administration: the test writes into it."""
-    copy = tmp_path / "store.db"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("REGION_CODE", "32")
+def own_store(own_store, monkeypatch):
+    """The store of tests/pages/conftest.py, opened as administration."""
     monkeypatch.setenv("VIEWER_ROLE", "admin")
     get_settings.cache_clear()
-    yield get_engine(url)
-    get_settings.cache_clear()
-    get_engine(url).dispose()
+    return own_store
 
 
 def as_role(monkeypatch, role: str) -> None:

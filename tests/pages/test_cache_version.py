@@ -5,7 +5,6 @@ while a page's figures are cached: the next run of the page shows the new figure
 was cut short before its recompute: the app finishes the recompute before showing figures.
 """
 
-import shutil
 from datetime import date
 
 import pytest
@@ -13,8 +12,6 @@ import pytest
 import loaders.compute
 from loaders.build import is_store_ready
 from loaders.imports import import_file
-from models.db import get_engine
-from models.settings import get_settings
 from tests.loaders.import_files import kind_csv
 from tests.loaders.test_imports import event, region_events_count
 from tests.pages.test_pages import YEAR, metric, run_page
@@ -23,21 +20,6 @@ REGION = "32"
 # Three events of the current school year: importing them replaces the demo's (hundreds).
 RECORDS = [event(f"Forum {n}", date.today().strftime("%d/%m/%Y"), commune)
            for n, commune in enumerate(["Lille", "Amiens", "Beauvais"])]
-
-
-@pytest.fixture
-def own_store(demo_store_url, tmp_path, monkeypatch):
-    """The app on a copy of the demo store of this test's own: the test writes into it."""
-    copy = tmp_path / "store.db"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("REGION_CODE", REGION)
-    monkeypatch.setenv("VIEWER_ROLE", "direction")
-    get_settings.cache_clear()
-    yield get_engine(url)
-    get_settings.cache_clear()
-    get_engine(url).dispose()
 
 
 def test_an_import_from_the_command_line_shows_at_the_next_run(own_store):

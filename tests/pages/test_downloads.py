@@ -1,7 +1,6 @@
 """Downloads of charts and maps: each page offers them, and what they build is a picture of what it shows."""
 
 import io
-import shutil
 from xml.etree import ElementTree
 
 import pytest
@@ -10,7 +9,6 @@ from streamlit.elements.widgets.button import ButtonMixin
 
 from models.access import Viewer
 from models.audit import read_access_log
-from models.db import get_engine
 from models.settings import get_settings
 from tests.pages.test_pages import run_page
 from views.maps import HIDDEN_COLOUR
@@ -112,20 +110,6 @@ def test_events_charts_offer_png_and_svg(app_env, builders):
     texts = {"".join(n.itertext()) for n in ElementTree.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")}
     assert "Événements par mois et par type" in texts  # the title the screen gives in its heading
     assert any("année scolaire" in text for text in texts)
-
-
-@pytest.fixture
-def own_store(demo_store_url, tmp_path, monkeypatch):
-    """The app on a copy of the demo store of this test's own, as the direction: the test writes into it."""
-    copy = tmp_path / "store.db"
-    shutil.copy(demo_store_url.removeprefix("sqlite:///"), copy)
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("REGION_CODE", "32")
-    as_role(monkeypatch, "direction")
-    yield get_engine(url)
-    get_settings.cache_clear()
-    get_engine(url).dispose()
 
 
 def test_a_chart_naming_referents_is_logged_when_downloaded(own_store):
