@@ -131,6 +131,16 @@ def _point_count(combo) -> int:
     return sum(len(_layers()[name].frame.dropna(subset=["latitude", "longitude"])) for name in combo)
 
 
+def _watched_page(browser, base: str):
+    """A page of the harness's size, with the errors it throws and the requests it sends off the harness."""
+    page = browser.new_page(viewport={"width": 900, "height": 700})
+    errors, outside = [], []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("request", lambda request: None if request.url.startswith((base, "data:", "about:"))
+            else outside.append(request.url))
+    return page, errors, outside
+
+
 def _open_harness(page, base):
     page.goto(f"{base}/component.html")
     page.wait_for_function("() => window.drawMap !== undefined", timeout=30_000)
@@ -148,11 +158,7 @@ def _expect_points(page, count: int) -> None:
 @pytest.mark.parametrize("white_zones", [False, True], ids=["sans-zones-blanches", "zones-blanches"])
 def test_every_combination_of_layers_draws_on_the_carte_map(site, browser, white_zones):
     _root, base = site
-    page = browser.new_page(viewport={"width": 900, "height": 700})
-    errors, outside = [], []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("request", lambda request: None if request.url.startswith((base, "data:", "about:"))
-            else outside.append(request.url))
+    page, errors, outside = _watched_page(browser, base)
     for combo in COMBINATIONS:
         name = "-".join(combo) or "aucun"
         _open_harness(page, base)  # a fresh page: the map mounted with this combination, its geometry decoded
@@ -244,11 +250,7 @@ def test_every_combination_of_layers_draws_on_a_folium_map(site, browser, with_t
     root, base = site
     values = compute_measures(tiny_inputs(), levels=("commune",))["commune"]
     layers = _layers()
-    page = browser.new_page(viewport={"width": 900, "height": 700})
-    errors, outside = [], []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("request", lambda request: None if request.url.startswith((base, "data:", "about:"))
-            else outside.append(request.url))
+    page, errors, outside = _watched_page(browser, base)
     for combo in COMBINATIONS:
         fmap = coverage_map(tiny_shapes(), values, RATE, [layers[name] for name in combo],
                             tile_url=f"{base}/tiles/{{z}}/{{x}}/{{y}}.png" if with_tiles else "",
